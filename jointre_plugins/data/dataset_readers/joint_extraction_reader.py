@@ -1,0 +1,105 @@
+"""
+The base of every corpus reader: one file of sentences in, instances with the same fields out.
+"""
+import logging
+import os
+from typing import Dict, Iterable, List, Optional
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data import DatasetReader, Instance, Token, TokenIndexer
+from allennlp.data.fields import TextField
+from allennlp.data.token_indexers import SingleIdTokenIndexer
+
+from jointre_plugins.data.joint_metadata_field import JointMetadataField
+from jointre_plugins.data.read_report import ReadReport
+from jointre_plugins.data.structures import Sentence
+
+logger = logging.getLogger(__name__)
+
+
+class JointExtractionReader(DatasetReader):
+    """
+    Reads one corpus file into instances with two fields that every model understands:
+
+    - `tokens`: a `TextField` of the words (cut to `max_length` words when that is set);
+    - `metadata`: a `JointMetadataField` with the words and the whole, uncut gold `Sentence`,
+      from which each model builds its own targets and against which the metric scores.
+
+    A subclass names its corpus, says how to obtain it, and parses its format in `parse`. What a
+    reader cuts or cannot place is counted in a `ReadReport` and logged after the file is read.
+
+    # Parameters
+
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `{"tokens": SingleIdTokenIndexer()}`)
+        How the words are indexed; a transformer configuration uses a mismatched indexer.
+    max_length : `int`, optional (default = `None`)
+        Sentences longer than this many words are cut to their first `max_length` words for the
+        model; the gold stays whole, so what falls beyond the cut is scored as a miss. The cuts
+        are counted and reported. `None` keeps every word.
+    """
+
+    corpus_name = "corpus"
+    how_to_obtain = ""
+
+    def __init__(
+        self,
+        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
+        max_length: Optional[int] = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        if max_length is not None and max_length < 1:
+            raise ValueError(f"max_length must be a positive number of words, not {max_length}")
+        self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
+        self._max_length = max_length
+
+    def parse(self, path: str, report: ReadReport) -> Iterable[Sentence]:
+        """Yields the sentences of the file at `path`, counting into `report` what it repairs."""
+        raise NotImplementedError
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        path = self._local_path(str(file_path))
+        report = ReadReport(path)
+        for sentence in self.parse(path, report):
+            report.sentences += 1
+            if self._max_length is not None and len(sentence.tokens) > self._max_length:
+                kept = sentence.truncated(self._max_length)
+                report.cut_sentences += 1
+                report.cut_entities += len(sentence.entities) - len(kept.entities)
+                report.cut_relations += len(sentence.relations) - len(kept.relations)
+            yield self.text_to_instance(list(sentence.tokens), sentence)
+        report.log(logger)
+
+    def _local_path(self, file_path: str) -> str:
+        if "://" in file_path:
+            return cached_path(file_path)
+        if not os.path.isfile(file_path):
+            hint = f" {self.how_to_obtain}" if self.how_to_obtain else ""
+            raise FileNotFoundError(
+                f"The {self.corpus_name} file {file_path} does not exist.{hint} Corpus paths in "
+                "training_configs/ are read from the JOINTRE_DATA directory (default: data/ in the "
+                "repository)."
+            )
+        return file_path
+
+    def text_to_instance(self, tokens: List[str], gold: Optional[Sentence] = None) -> Instance:  # type: ignore
+        """
+        # Parameters
+
+        tokens : `List[str]`
+            The words of the sentence.
+        gold : `Sentence`, optional
+            Its gold structure, kept whole; absent when predicting on raw text.
+        """
+        if not tokens:
+            raise ValueError("a sentence needs at least one token")
+        words = tokens[: self._max_length] if self._max_length is not None else tokens
+        return Instance(
+            {
+                "tokens": TextField([Token(word) for word in words]),
+                "metadata": JointMetadataField(words, gold),
+            }
+        )
+
+    def apply_token_indexers(self, instance: Instance) -> None:
+        instance["tokens"].token_indexers = self._token_indexers  # type: ignore

@@ -1,0 +1,2 @@
+from jointre_plugins.encoders.mge import MultiGateEncoder
+from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder

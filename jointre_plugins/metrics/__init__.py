@@ -1,0 +1,1 @@
+from jointre_plugins.metrics.joint_extraction_metric import JointExtractionMetric

@@ -1,0 +1,2 @@
+from jointre_plugins.models.joint_extraction_model import JointExtractionModel
+from jointre_plugins.models.table_filling import TableFillingModel

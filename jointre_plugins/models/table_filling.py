@@ -1,0 +1,162 @@
+"""
+The table-filling decoding scheme of PFN and MGE: a span table per entity type, a start-word table
+per relation type.
+"""
+import math
+from collections import defaultdict
+from typing import Dict, List, Optional
+
+import torch
+from allennlp.data import Vocabulary
+from allennlp.models import Model
+from allennlp.modules import Seq2SeqEncoder, TextFieldEmbedder
+from allennlp.nn import InitializerApplicator
+
+from jointre_plugins.data.joint_metadata_field import ENTITY_LABELS, RELATION_LABELS
+from jointre_plugins.data.structures import Entity, Relation, Sentence
+from jointre_plugins.models.joint_extraction_model import JointExtractionModel
+from jointre_plugins.modules.pair_table_scorer import PairTableScorer
+from jointre_plugins.modules.table_targets import table_targets
+
+
+@Model.register("table_filling")
+class TableFillingModel(JointExtractionModel):
+    """
+    Joint extraction by table filling (MGE sections 3.3-3.4, after PFN). From the encoder's
+    `entity` features, cell (i, j) of the table of entity type k scores the span from word i to
+    word j (i <= j) as an entity of type k (eqs. 7-8). From its `relation` features, cell (i, j)
+    of the table of relation type l scores word i and word j as the start words of the subject
+    and the object of a relation of type l (eqs. 9-10).
+
+    Every cell is an independent sigmoid; a cell is predicted when its probability reaches
+    `threshold` (eq. 11), and each predicted relation cell (i, j, l) links every predicted entity
+    starting at word i to every predicted entity starting at word j (eq. 12), except an entity
+    to itself. The loss is binary cross-entropy summed over the valid cells of a sentence (eq. 13),
+    NER and RE added (eq. 14), and averaged over the sentences of a batch.
+
+    Registered as a `Model` with name "table_filling".
+
+    # Parameters
+
+    vocab : `Vocabulary`
+        Holds the `entity_labels` and `relation_labels` namespaces.
+    text_field_embedder : `TextFieldEmbedder`
+        Embeds the words.
+    encoder : `Seq2SeqEncoder`
+        A `MultiTaskEncoder` with the tasks `entity` and `relation` (e.g. `mge`), or a plain
+        encoder whose output feeds both tables.
+    table_hidden_dim : `int`, optional (default = `300`)
+        The size h of the pair representation of eqs. 7 and 9 (PFN's hidden size).
+    threshold : `float`, optional (default = `0.5`)
+        The probability a cell must reach to be predicted.
+    dropout : `float`, optional (default = `0.1`)
+        Dropout on the embedded words.
+    loss_weights : `Dict[str, float]`, optional (default = `None`)
+        Weights of the `entity` and `relation` losses; both 1 in the paper.
+    initializer : `InitializerApplicator`, optional
+        Initialises the parameters.
+    """
+
+    required_tasks = ("entity", "relation")
+
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        text_field_embedder: TextFieldEmbedder,
+        encoder: Seq2SeqEncoder,
+        table_hidden_dim: int = 300,
+        threshold: float = 0.5,
+        dropout: float = 0.1,
+        loss_weights: Optional[Dict[str, float]] = None,
+        initializer: Optional[InitializerApplicator] = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(vocab, text_field_embedder, encoder, dropout, loss_weights, **kwargs)
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
+        self._entity_table = PairTableScorer(
+            self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS)
+        )
+        self._relation_table = PairTableScorer(
+            self.task_output_dim("relation"), table_hidden_dim, vocab.get_vocab_size(RELATION_LABELS)
+        )
+        # sigmoid(x) >= threshold exactly when x >= logit(threshold); comparing logits avoids the sigmoid.
+        self._threshold_logit = math.log(threshold / (1.0 - threshold))
+        self._finish_init(initializer)
+
+    def score(self, features: Dict[str, torch.Tensor], mask: torch.BoolTensor) -> Dict[str, torch.Tensor]:
+        """
+        # Returns
+
+        `Dict[str, torch.Tensor]`
+            `entity_logits` of shape `(batch_size, num_tokens, num_tokens, num_entity_labels)` and
+            `relation_logits` of shape `(batch_size, num_tokens, num_tokens, num_relation_labels)`.
+        """
+        return {
+            "entity_logits": self._entity_table(features["entity"]),
+            "relation_logits": self._relation_table(features["relation"]),
+        }
+
+    @staticmethod
+    def cell_masks(mask: torch.BoolTensor) -> Dict[str, torch.BoolTensor]:
+        """
+        The valid cells of both tables, each `(batch_size, num_tokens, num_tokens)`: spans i <= j
+        over real words for entities, every pair of real words for relations.
+        """
+        pairs = mask.unsqueeze(2) & mask.unsqueeze(1)
+        upper = torch.ones_like(pairs[0]).triu()  # (num_tokens, num_tokens), i <= j
+        return {"entity": pairs & upper, "relation": pairs}
+
+    def losses(
+        self, scores: Dict[str, torch.Tensor], mask: torch.BoolTensor, golds: List[Sentence]
+    ) -> Dict[str, torch.Tensor]:
+        entity_targets, relation_targets = table_targets(golds, mask.size(1), self.vocab, mask.device)
+        cells = self.cell_masks(mask)
+        losses = {}
+        for task, logits, targets in (
+            ("entity", scores["entity_logits"], entity_targets),
+            ("relation", scores["relation_logits"], relation_targets),
+        ):
+            # (batch_size, num_tokens, num_tokens, num_labels)
+            cell_losses = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, targets, reduction="none"
+            )
+            per_sentence = (cell_losses * cells[task].unsqueeze(-1)).sum(dim=(1, 2, 3))
+            losses[task] = per_sentence.mean()
+        return losses
+
+    def decode(
+        self, scores: Dict[str, torch.Tensor], mask: torch.BoolTensor, tokens: List[List[str]]
+    ) -> List[Sentence]:
+        cells = self.cell_masks(mask)
+        entity_hits = (
+            (scores["entity_logits"] >= self._threshold_logit) & cells["entity"].unsqueeze(-1)
+        ).nonzero().tolist()  # rows of [batch index, start, last word, label]
+        relation_hits = (
+            (scores["relation_logits"] >= self._threshold_logit) & cells["relation"].unsqueeze(-1)
+        ).nonzero().tolist()  # rows of [batch index, subject start, object start, label]
+
+        entities_of: Dict[int, List[Entity]] = defaultdict(list)
+        for batch_index, start, last, label in entity_hits:
+            entities_of[batch_index].append(
+                Entity(start, last + 1, self.vocab.get_token_from_index(label, ENTITY_LABELS))
+            )
+        relation_cells_of: Dict[int, List[List[int]]] = defaultdict(list)
+        for batch_index, *cell in relation_hits:
+            relation_cells_of[batch_index].append(cell)
+
+        predictions = []
+        for batch_index, words in enumerate(tokens):
+            entities = sorted(entities_of[batch_index], key=lambda entity: (entity.start, entity.end, entity.type))
+            starting_at: Dict[int, List[int]] = defaultdict(list)
+            for index, entity in enumerate(entities):
+                starting_at[entity.start].append(index)
+            relations = [
+                Relation(head, tail, self.vocab.get_token_from_index(label, RELATION_LABELS))
+                for subject_start, object_start, label in relation_cells_of[batch_index]
+                for head in starting_at[subject_start]
+                for tail in starting_at[object_start]
+                if head != tail
+            ]
+            predictions.append(Sentence(tuple(words), tuple(entities), tuple(relations)))
+        return predictions

@@ -1,0 +1,2 @@
+from jointre_plugins.modules.pair_table_scorer import PairTableScorer
+from jointre_plugins.modules.table_targets import table_targets

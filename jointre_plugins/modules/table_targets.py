@@ -1,0 +1,58 @@
+"""
+Builds the gold tables of the table-filling scheme from gold sentences.
+"""
+from typing import List, Optional, Tuple
+
+import torch
+from allennlp.data import Vocabulary
+
+from jointre_plugins.data.joint_metadata_field import ENTITY_LABELS, RELATION_LABELS
+from jointre_plugins.data.structures import Sentence
+
+
+def table_targets(
+    golds: List[Sentence],
+    num_tokens: int,
+    vocab: Vocabulary,
+    device: Optional[torch.device] = None,
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    """
+    The entity and relation tables of a batch (MGE section 3.3).
+
+    An entity (start, end exclusive, type k) sets `entities[b, start, end - 1, k]`; a relation
+    of type l sets `relations[b, head.start, tail.start, l]`. Gold beyond `num_tokens` (cut
+    sentences) has no cell and is left out: the metric still scores it as a miss.
+
+    # Parameters
+
+    golds : `List[Sentence]`
+        The gold sentences of the batch.
+    num_tokens : `int`
+        The padded length of the batch.
+    vocab : `Vocabulary`
+        Maps types through the `entity_labels` and `relation_labels` namespaces.
+
+    # Returns
+
+    `Tuple[torch.Tensor, torch.Tensor]`
+        Float tables of shapes `(batch_size, num_tokens, num_tokens, num_entity_labels)` and
+        `(batch_size, num_tokens, num_tokens, num_relation_labels)`.
+    """
+    batch_size = len(golds)
+    entities = torch.zeros(
+        batch_size, num_tokens, num_tokens, vocab.get_vocab_size(ENTITY_LABELS), device=device
+    )
+    relations = torch.zeros(
+        batch_size, num_tokens, num_tokens, vocab.get_vocab_size(RELATION_LABELS), device=device
+    )
+    for batch_index, gold in enumerate(golds):
+        for entity in gold.entities:
+            if entity.end <= num_tokens:
+                label = vocab.get_token_index(entity.type, ENTITY_LABELS)
+                entities[batch_index, entity.start, entity.end - 1, label] = 1.0
+        for relation in gold.relations:
+            head, tail = gold.entities[relation.head], gold.entities[relation.tail]
+            if head.end <= num_tokens and tail.end <= num_tokens:
+                label = vocab.get_token_index(relation.type, RELATION_LABELS)
+                relations[batch_index, head.start, tail.start, label] = 1.0
+    return entities, relations

@@ -1,0 +1,1 @@
+from jointre_plugins.predictors.joint_extraction_predictor import JointExtractionPredictor
