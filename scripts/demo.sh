@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
 RUN=runs/demo
-EPOCHS=${DEMO_EPOCHS:-25}
+EPOCHS=${DEMO_EPOCHS:-20}
 LR=${DEMO_LR:-1e-4}
 SENTENCE='John Smith , a reporter for the Boston Globe , lives in Cambridge .'
 

@@ -3,6 +3,10 @@ import pathlib
 
 import pytest
 
+# Registers every component and gives the configs' variables their defaults, as
+# `--include-package jointre_plugins` does for the allennlp command.
+import jointre_plugins  # noqa: F401
+
 REPOSITORY = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = REPOSITORY / "fixtures"
 

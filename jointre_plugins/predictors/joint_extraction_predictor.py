@@ -5,7 +5,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 import spacy
-from allennlp.common.util import JsonDict
+from allennlp.common.util import JsonDict, sanitize
 from allennlp.data import DatasetReader, Instance
 from allennlp.models import Model
 from allennlp.predictors import Predictor
@@ -104,13 +104,18 @@ class JointExtractionPredictor(Predictor):
         return self._dataset_reader.text_to_instance(words, self._gold(json_dict, words))  # type: ignore
 
     def predict_instance(self, instance: Instance) -> JsonDict:
-        return self._without_missing_gold(super().predict_instance(instance))
+        self._dataset_reader.apply_token_indexers(instance)
+        return sanitize(self._without_missing_gold(self._model.forward_on_instance(instance)))
 
     def predict_batch_instance(self, instances: List[Instance]) -> List[JsonDict]:
-        return [self._without_missing_gold(output) for output in super().predict_batch_instance(instances)]
+        for instance in instances:
+            self._dataset_reader.apply_token_indexers(instance)
+        outputs = self._model.forward_on_instances(instances)
+        return sanitize([self._without_missing_gold(output) for output in outputs])
 
     @staticmethod
     def _without_missing_gold(output: Dict[str, Any]) -> Dict[str, Any]:
+        # Removed before `sanitize`, which would turn None into the string "None".
         if output.get("gold") is None:
             output.pop("gold", None)
         return output

@@ -1,15 +1,20 @@
 """
-The gold structure of the hand-written fixture corpora, written out once so that the parser tests
-and the reader tests compare against the same expectations.
+Where the corpus fixtures are, and the gold structure of the hand-written ones, written out once
+so that the parser tests and the reader tests compare against the same expectations.
 """
 from typing import Tuple
 
 from jointre_plugins.data.formats import CASREL_ENTITY_TYPE
 from jointre_plugins.data.structures import Entity, Relation, Sentence, UnplacedRelation
+from tests.conftest import FIXTURES
+
+DATA_FIXTURES = FIXTURES / "data"
 
 SPERT_SAMPLE: Tuple[Sentence, ...] = (
     Sentence(
-        tokens=("Maria", "Lopez", ",", "a", "lawyer", "for", "Acme", "Corp.", ",", "lives", "in", "Boston", "."),
+        tokens=(
+            "Maria", "Lopez", ",", "a", "lawyer", "for", "Acme", "Corp.", ",", "lives", "in", "Boston", ".",
+        ),
         entities=(Entity(0, 2, "Peop"), Entity(6, 8, "Org"), Entity(11, 12, "Loc")),
         relations=(Relation(0, 1, "Work_For"), Relation(0, 2, "Live_In")),
     ),
@@ -120,7 +125,9 @@ WEBNLG_STAR_SAMPLE: Tuple[Sentence, ...] = (
         relations=(Relation(0, 1, "birthPlace"),),
     ),
     Sentence(
-        tokens=("The", "Lakeside", "Institute", "of", "Technology", "is", "in", "Bangalore", ",", "India", "."),
+        tokens=(
+            "The", "Lakeside", "Institute", "of", "Technology", "is", "in", "Bangalore", ",", "India", ".",
+        ),
         entities=(
             Entity(4, 5, CASREL_ENTITY_TYPE),
             Entity(7, 8, CASREL_ENTITY_TYPE),

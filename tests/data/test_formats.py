@@ -12,8 +12,14 @@ from jointre_plugins.data.formats import (
 )
 from jointre_plugins.data.read_report import ReadReport
 from jointre_plugins.data.structures import CorpusFormatError, Entity, Relation
-from tests import DATA_FIXTURES
-from tests.data import ACE05_SAMPLE, SCIERC_SAMPLE, SPERT_SAMPLE, WEBNLG_SAMPLE, WEBNLG_STAR_SAMPLE
+from tests.data import (
+    ACE05_SAMPLE,
+    DATA_FIXTURES,
+    SCIERC_SAMPLE,
+    SPERT_SAMPLE,
+    WEBNLG_SAMPLE,
+    WEBNLG_STAR_SAMPLE,
+)
 
 
 def test_parse_spert_reads_exact_spans_and_labels() -> None:
@@ -47,7 +53,8 @@ def test_parse_dygie_counts_blank_lines_in_line_numbers(tmp_path: Path) -> None:
 def test_parse_dygie_rejects_documents_whose_lists_disagree_in_length(tmp_path: Path) -> None:
     path = tmp_path / "lengths.json"
     path.write_text(
-        '{"doc_key": "d1", "sentences": [["Bo", "runs"], ["Ann", "walks"]], "ner": [[]], "relations": [[], []]}\n',
+        '{"doc_key": "d1", "sentences": [["Bo", "runs"], ["Ann", "walks"]], '
+        '"ner": [[]], "relations": [[], []]}\n',
         encoding="utf-8",
     )
     with pytest.raises(
@@ -71,7 +78,8 @@ def test_parse_dygie_rejects_a_relation_that_is_not_five_items(tmp_path: Path) -
 def test_parse_spert_rejects_a_top_level_object(tmp_path: Path) -> None:
     path = tmp_path / "object.json"
     path.write_text('{"tokens": ["Bo"], "entities": [], "relations": []}', encoding="utf-8")
-    with pytest.raises(CorpusFormatError, match=re.escape(f"{path}, top level: expected a JSON list, found dict")):
+    problem = f"{path}, top level: expected a JSON list, found dict"
+    with pytest.raises(CorpusFormatError, match=re.escape(problem)):
         list(parse_spert(str(path)))
 
 
@@ -79,10 +87,12 @@ def test_parse_spert_rejects_a_top_level_object(tmp_path: Path) -> None:
 def test_parse_spert_rejects_offsets_that_are_not_integers(tmp_path: Path, start: str, shown: str) -> None:
     path = tmp_path / "offsets.json"
     path.write_text(
-        f'[{{"tokens": ["Bo", "runs"], "entities": [{{"type": "Peop", "start": {start}, "end": 1}}], "relations": []}}]',
+        f'[{{"tokens": ["Bo", "runs"], "entities": [{{"type": "Peop", "start": {start}, "end": 1}}], '
+        '"relations": []}]',
         encoding="utf-8",
     )
-    with pytest.raises(CorpusFormatError, match=re.escape(f"record 0: entity 0 start is {shown}, not an integer")):
+    problem = f"record 0: entity 0 start is {shown}, not an integer"
+    with pytest.raises(CorpusFormatError, match=re.escape(problem)):
         list(parse_spert(str(path)))
 
 
@@ -121,14 +131,18 @@ def test_parse_casrel_reads_last_word_entities() -> None:
 
 def test_parse_casrel_rejects_an_empty_entity_string(tmp_path: Path) -> None:
     path = tmp_path / "empty_entity.json"
-    path.write_text('[{"text": "Bo lives in Oslo .", "triple_list": [["Bo", "residence", " "]]}]', encoding="utf-8")
+    path.write_text(
+        '[{"text": "Bo lives in Oslo .", "triple_list": [["Bo", "residence", " "]]}]', encoding="utf-8"
+    )
     with pytest.raises(CorpusFormatError, match=re.escape("record 0: triple 0 has an empty object")):
         list(parse_casrel(str(path), ReadReport(str(path))))
 
 
 def test_parse_casrel_keeps_a_triple_with_a_missing_object_but_places_its_subject(tmp_path: Path) -> None:
     path = tmp_path / "missing_object.json"
-    path.write_text('[{"text": "Bo lives in Oslo .", "triple_list": [["Bo", "residence", "Rome"]]}]', encoding="utf-8")
+    path.write_text(
+        '[{"text": "Bo lives in Oslo .", "triple_list": [["Bo", "residence", "Rome"]]}]', encoding="utf-8"
+    )
     report = ReadReport(str(path))
     (sentence,) = parse_casrel(str(path), report)
     assert sentence.entities == (Entity(0, 1, CASREL_ENTITY_TYPE),)

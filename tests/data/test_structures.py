@@ -17,7 +17,9 @@ TOKENS = ("Bo", "lives", "in", "Rome", ".")
 def test_corpus_format_error_names_file_record_and_problem() -> None:
     error = CorpusFormatError("data/train.json", "record 3", "missing key(s) tokens")
     assert str(error) == "data/train.json, record 3: missing key(s) tokens"
-    assert (error.path, error.record, error.problem) == ("data/train.json", "record 3", "missing key(s) tokens")
+    assert error.path == "data/train.json"
+    assert error.record == "record 3"
+    assert error.problem == "missing key(s) tokens"
     # Callers that only know about bad values can still catch it.
     assert isinstance(error, ValueError)
 
@@ -34,11 +36,21 @@ def test_sentence_accepts_spans_up_to_the_last_token() -> None:
         ((), (), (), "the sentence has no tokens"),
         (("Bo", ""), (), (), "token '' is not a non-empty string"),
         (("Bo", 3), (), (), "token 3 is not a non-empty string"),
-        (TOKENS, (Entity(3, 6, "Loc"),), (), "entity 0 spans [3, 6) (end exclusive), which is reversed, empty or outside the 5 tokens"),
+        (
+            TOKENS,
+            (Entity(3, 6, "Loc"),),
+            (),
+            "entity 0 spans [3, 6) (end exclusive), which is reversed, empty or outside the 5 tokens",
+        ),
         (TOKENS, (Entity(0, 1, "Peop"), Entity(3, 2, "Loc")), (), "entity 1 spans [3, 2)"),
         (TOKENS, (Entity(2, 2, "Loc"),), (), "entity 0 spans [2, 2)"),
         (TOKENS, (Entity(-1, 1, "Peop"),), (), "entity 0 spans [-1, 1)"),
-        (TOKENS, (Entity(0, 1, "Peop"),), (Relation(1, 0, "Live_In"),), "relation 0 has head 1, but there are 1 entities"),
+        (
+            TOKENS,
+            (Entity(0, 1, "Peop"),),
+            (Relation(1, 0, "Live_In"),),
+            "relation 0 has head 1, but there are 1 entities",
+        ),
         (
             TOKENS,
             (Entity(0, 1, "Peop"), Entity(3, 4, "Loc")),

@@ -4,8 +4,7 @@ import pytest
 from allennlp.data import DatasetReader
 
 from jointre_plugins.data.dataset_readers import Ace05Reader
-from tests import DATA_FIXTURES
-from tests.data import ACE05_SAMPLE
+from tests.data import ACE05_SAMPLE, DATA_FIXTURES
 from tests.data.dataset_readers import read_gold
 
 ACE05_ENTITY_TYPES = {"PER", "ORG", "GPE", "LOC", "FAC", "VEH", "WEA"}

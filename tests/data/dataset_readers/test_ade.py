@@ -2,7 +2,7 @@ from allennlp.data import DatasetReader
 
 from jointre_plugins.data.dataset_readers import AdeReader
 from jointre_plugins.data.structures import Entity, Relation, Sentence
-from tests import DATA_FIXTURES
+from tests.data import DATA_FIXTURES
 from tests.data.dataset_readers import read_gold
 
 
@@ -13,7 +13,9 @@ def test_registered_as_ade() -> None:
 def test_reads_exact_tokens_spans_and_labels() -> None:
     assert read_gold(AdeReader(), DATA_FIXTURES / "spert" / "ade_sample.json") == [
         Sentence(
-            tokens=("Severe", "skin", "rash", "developed", "after", "treatment", "with", "carbamazepine", "."),
+            tokens=(
+                "Severe", "skin", "rash", "developed", "after", "treatment", "with", "carbamazepine", ".",
+            ),
             entities=(Entity(1, 3, "Adverse-Effect"), Entity(7, 8, "Drug")),
             relations=(Relation(0, 1, "Adverse-Effect"),),
         ),

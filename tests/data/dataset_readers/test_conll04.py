@@ -1,8 +1,7 @@
 from allennlp.data import DatasetReader
 
 from jointre_plugins.data.dataset_readers import Conll04Reader
-from tests import DATA_FIXTURES
-from tests.data import SPERT_SAMPLE
+from tests.data import DATA_FIXTURES, SPERT_SAMPLE
 from tests.data.dataset_readers import read_gold
 
 
@@ -15,7 +14,5 @@ def test_reads_exact_tokens_spans_and_labels() -> None:
     assert tuple(gold) == SPERT_SAMPLE
     # Two relations in one sentence share the multi-word head "Maria Lopez".
     first = gold[0]
-    assert [(relation.type, first.tokens[first.entities[relation.tail].start]) for relation in first.relations] == [
-        ("Work_For", "Acme"),
-        ("Live_In", "Boston"),
-    ]
+    tails = [(relation.type, first.tokens[first.entities[relation.tail].start]) for relation in first.relations]
+    assert tails == [("Work_For", "Acme"), ("Live_In", "Boston")]

@@ -10,8 +10,7 @@ from jointre_plugins.data.dataset_readers.format_readers import (
 )
 from jointre_plugins.data.dataset_readers.joint_extraction_reader import JointExtractionReader
 from jointre_plugins.data.structures import CorpusFormatError, Sentence
-from tests import DATA_FIXTURES
-from tests.data import ACE05_SAMPLE, SPERT_SAMPLE, WEBNLG_SAMPLE, WEBNLG_STAR_SAMPLE
+from tests.data import ACE05_SAMPLE, DATA_FIXTURES, SPERT_SAMPLE, WEBNLG_SAMPLE, WEBNLG_STAR_SAMPLE
 from tests.data.dataset_readers import read_gold
 
 BAD = DATA_FIXTURES / "bad"
@@ -26,7 +25,9 @@ BAD = DATA_FIXTURES / "bad"
         (CasrelFormatReader(last_word_entities=True), "casrel/webnlg_star_sample.json", WEBNLG_STAR_SAMPLE),
     ],
 )
-def test_each_format_reader_reads_its_format(reader: JointExtractionReader, relative_path: str, expected: Tuple[Sentence, ...]) -> None:
+def test_each_format_reader_reads_its_format(
+    reader: JointExtractionReader, relative_path: str, expected: Tuple[Sentence, ...]
+) -> None:
     assert tuple(read_gold(reader, DATA_FIXTURES / relative_path)) == expected
 
 
@@ -86,7 +87,12 @@ BAD_RECORDS = [
         "line 2 (doc_key bad_doc), sentence 1",
         "ner item 0 [0, 0] (document offsets, inclusive) is reversed or outside this sentence's tokens 3..6",
     ),
-    (DygieFormatReader(), "dygie_empty_tokens.json", "line 2 (doc_key bad_doc), sentence 1", "the sentence has no tokens"),
+    (
+        DygieFormatReader(),
+        "dygie_empty_tokens.json",
+        "line 2 (doc_key bad_doc), sentence 1",
+        "the sentence has no tokens",
+    ),
     (CasrelFormatReader(), "casrel_invalid_json.json", "line 4", "not valid JSON (Expecting ',' delimiter)"),
     (CasrelFormatReader(), "casrel_missing_key.json", "record 1", "missing key(s) triple_list"),
     (

@@ -9,8 +9,7 @@ from allennlp.data.token_indexers import SingleIdTokenIndexer
 from jointre_plugins.data.dataset_readers import Conll04Reader, JointExtractionReader
 from jointre_plugins.data.dataset_readers.format_readers import SpertFormatReader
 from jointre_plugins.data.structures import Sentence
-from tests import DATA_FIXTURES
-from tests.data import SPERT_SAMPLE
+from tests.data import DATA_FIXTURES, SPERT_SAMPLE
 
 SAMPLE = DATA_FIXTURES / "spert" / "sample.json"
 
@@ -70,7 +69,8 @@ def test_missing_file_names_the_file_and_how_to_obtain_it(tmp_path: Path) -> Non
 
 def test_missing_file_of_a_reader_without_a_source_still_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "train.json"
-    with pytest.raises(FileNotFoundError, match=re.escape(f"The corpus file {path} does not exist. Corpus paths")):
+    message = f"The corpus file {path} does not exist. Corpus paths"
+    with pytest.raises(FileNotFoundError, match=re.escape(message)):
         list(SpertFormatReader().read(path))
 
 

@@ -5,12 +5,13 @@ from allennlp.data import DatasetReader
 
 from jointre_plugins.data.dataset_readers import SciErcReader
 from jointre_plugins.data.structures import CorpusFormatError, Entity, Relation, Sentence
-from tests import DATA_FIXTURES
-from tests.data import SCIERC_SAMPLE
+from tests.data import DATA_FIXTURES, SCIERC_SAMPLE
 from tests.data.dataset_readers import read_gold
 
 SCIERC_ENTITY_TYPES = {"Task", "Method", "Metric", "Material", "OtherScientificTerm", "Generic"}
-SCIERC_RELATION_TYPES = {"USED-FOR", "FEATURE-OF", "HYPONYM-OF", "PART-OF", "COMPARE", "CONJUNCTION", "EVALUATE-FOR"}
+SCIERC_RELATION_TYPES = {
+    "USED-FOR", "FEATURE-OF", "HYPONYM-OF", "PART-OF", "COMPARE", "CONJUNCTION", "EVALUATE-FOR",
+}
 
 
 def test_registered_as_scierc() -> None:
@@ -70,7 +71,10 @@ def test_rejects_a_file_of_unknown_format() -> None:
     path = DATA_FIXTURES / "bad" / "unknown_format.txt"
     with pytest.raises(
         CorpusFormatError,
-        match=re.escape(f"{path}, start of file: unknown format: expected a JSON list (SpERT, CasRel) or JSON lines (DyGIE)"),
+        match=re.escape(
+            f"{path}, start of file: "
+            "unknown format: expected a JSON list (SpERT, CasRel) or JSON lines (DyGIE)"
+        ),
     ):
         list(SciErcReader().read(path))
 
@@ -79,6 +83,8 @@ def test_rejects_a_casrel_file() -> None:
     path = DATA_FIXTURES / "casrel" / "webnlg_sample.json"
     with pytest.raises(
         CorpusFormatError,
-        match=re.escape(f"{path}, start of file: this is a casrel file, not one of SciERC's layouts (SpERT or DyGIE)"),
+        match=re.escape(
+            f"{path}, start of file: this is a casrel file, not one of SciERC's layouts (SpERT or DyGIE)"
+        ),
     ):
         list(SciErcReader().read(path))
