@@ -40,4 +40,4 @@ download punkt at every start. It holds no model: replace it with the real data
 (python -m nltk.downloader punkt wordnet) if you use NLTK tokenizers in this environment.
 TXT
 
-"$VENV/bin/allennlp" test-install 2>&1 | tail -n 1
+"$VENV/bin/allennlp" test-install 2>&1 | grep -E "Plugin jointre_plugins available|AllenNLP version"
