@@ -66,7 +66,8 @@ def main() -> None:
     args = arguments()
     if not args.skip_training:
         train(args)
-    metrics = json.load(open(os.path.join(args.run_dir, "metrics.json")))
+    with open(os.path.join(args.run_dir, "metrics.json")) as metrics_file:
+        metrics = json.load(metrics_file)
     print(
         f"dev (CoNLL04, best epoch {metrics['best_epoch'] + 1} of {metrics['epoch'] + 1}): "
         f"NER F1 {100 * metrics['best_validation_ner_f1']:.1f}, "
@@ -81,7 +82,8 @@ def main() -> None:
 
     import jointre_plugins  # noqa: F401  (registers the model, reader and predictor)
 
-    sentences = [record["tokens"] for record in json.load(open(os.path.join(args.data, "conll04", "dev.json")))]
+    with open(os.path.join(args.data, "conll04", "dev.json")) as dev_file:
+        sentences = [record["tokens"] for record in json.load(dev_file)]
     inputs = [{"tokens": tokens} for tokens in sentences]
 
     predictor = Predictor.from_archive(load_archive(os.path.join(args.run_dir, "model.tar.gz")))

@@ -104,8 +104,7 @@ class JointExtractionPredictor(Predictor):
         return self._dataset_reader.text_to_instance(words, self._gold(json_dict, words))  # type: ignore
 
     def predict_instance(self, instance: Instance) -> JsonDict:
-        self._dataset_reader.apply_token_indexers(instance)
-        return sanitize(self._without_missing_gold(self._model.forward_on_instance(instance)))
+        return self.predict_batch_instance([instance])[0]
 
     def predict_batch_instance(self, instances: List[Instance]) -> List[JsonDict]:
         for instance in instances:
