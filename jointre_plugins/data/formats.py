@@ -272,4 +272,5 @@ def parse_casrel(path: str, report: ReadReport, last_word_entities: bool = False
             entities=tuple(entities),
             relations=tuple(relations),
             unplaced_relations=tuple(unplaced),
+            compare_text=True,
         )

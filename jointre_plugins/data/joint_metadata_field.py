@@ -6,12 +6,7 @@ from typing import Any, Dict, Optional
 from allennlp.data.fields import MetadataField
 
 from jointre_plugins.data.structures import Sentence
-
-ENTITY_LABELS = "entity_labels"
-"""Vocabulary namespace of entity types."""
-
-RELATION_LABELS = "relation_labels"
-"""Vocabulary namespace of relation types."""
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 
 
 class JointMetadataField(MetadataField):

@@ -77,12 +77,17 @@ class Sentence:
         Relations whose `head` and `tail` index into `entities`.
     unplaced_relations : `Tuple[UnplacedRelation, ...]`
         Gold triples that could not be located in the tokens; scored as misses.
+    compare_text : `bool`
+        The gold was given as strings (CasRel corpora), so the metric compares the surface
+        strings of entities and relation arguments rather than their positions: a string that
+        occurs twice in the text may be found at either occurrence.
     """
 
     tokens: Tuple[str, ...]
     entities: Tuple[Entity, ...] = ()
     relations: Tuple[Relation, ...] = ()
     unplaced_relations: Tuple[UnplacedRelation, ...] = field(default=())
+    compare_text: bool = False
 
     def __post_init__(self) -> None:
         if not self.tokens:

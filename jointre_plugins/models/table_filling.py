@@ -12,7 +12,7 @@ from allennlp.models import Model
 from allennlp.modules import Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator
 
-from jointre_plugins.data.joint_metadata_field import ENTITY_LABELS, RELATION_LABELS
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.models.joint_extraction_model import JointExtractionModel
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer

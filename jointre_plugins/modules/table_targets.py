@@ -6,7 +6,7 @@ from typing import List, Optional, Tuple
 import torch
 from allennlp.data import Vocabulary
 
-from jointre_plugins.data.joint_metadata_field import ENTITY_LABELS, RELATION_LABELS
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.data.structures import Sentence
 
 

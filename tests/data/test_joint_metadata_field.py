@@ -5,7 +5,8 @@ from allennlp.data import Instance, Token, Vocabulary
 from allennlp.data.fields import TextField
 from allennlp.data.token_indexers import SingleIdTokenIndexer
 
-from jointre_plugins.data.joint_metadata_field import ENTITY_LABELS, RELATION_LABELS, JointMetadataField
+from jointre_plugins.data.joint_metadata_field import JointMetadataField
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.data.structures import Entity, Relation, Sentence, UnplacedRelation
 
 GOLD = Sentence(
