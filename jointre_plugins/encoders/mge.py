@@ -1,12 +1,12 @@
 """
 The Multi-Gate Encoder of "A Multi-Gate Encoder for Joint Entity and Relation Extraction".
 """
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
 
-from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder
+from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder, PredictionHead
 
 
 @Seq2SeqEncoder.register("mge")
@@ -89,7 +89,12 @@ class MultiGateEncoder(MultiTaskEncoder):
     def is_bidirectional(self) -> bool:
         return False
 
-    def forward_tasks(self, inputs: torch.Tensor, mask: torch.BoolTensor) -> Dict[str, torch.Tensor]:
+    def forward_tasks(
+        self,
+        inputs: torch.Tensor,
+        mask: torch.BoolTensor,
+        heads: Optional[Dict[str, PredictionHead]] = None,
+    ) -> Dict[str, torch.Tensor]:
         # blocks: each (batch_size, num_tokens, hidden_dim)
         blocks = self._projection(inputs).split(self._hidden_dim, dim=-1)
         entity_candidate = torch.tanh(blocks[0])

@@ -3,12 +3,12 @@ The metric of joint entity and relation extraction: precision, recall and F1 of 
 relations under the settings the papers report.
 """
 from collections import Counter
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Collection, Dict, List, Optional, Set, Tuple
 
 import torch.distributed as dist
 from allennlp.training.metrics import Metric
 
-from jointre_plugins.data.structures import Sentence
+from jointre_plugins.data.structures import Entity, Sentence
 
 SETTINGS = ("ner", "rel", "rel_strict", "rel_partial", "ner_in_triple", "ner_out_triple")
 """The settings scored, in the order their keys appear."""
@@ -18,18 +18,35 @@ RELATION_SETTINGS = ("rel", "rel_strict", "rel_partial")
 
 COUNT_KINDS = ("true_positives", "predicted", "gold")
 
+UNSEEN = "unseen"
+"""The setting under which gold entities and relations of unknown types are counted."""
+
 # One count per (setting, type), where the type is the entity type for the ner settings and the
 # relation type for the rel settings.
 Counts = Dict[str, Counter[Tuple[str, str]]]
 
 
-def _scored_tuples(sentence: Sentence) -> Dict[str, Set[tuple]]:
+def _scored_tuples(sentence: Sentence, compare_text: bool) -> Dict[str, Set[tuple]]:
     """
     The set of tuples each setting compares, for one sentence. The last element of every tuple
     is the type it is macro-averaged under.
+
+    With `compare_text`, an entity is identified by its words joined by single spaces instead of
+    its position, and a gold triple that could not be placed in the tokens takes part by its
+    strings; otherwise unplaced triples are left to the caller.
     """
+    tokens = sentence.tokens
     entities = sentence.entities
-    spans = {(entity.start, entity.end, entity.type) for entity in entities}
+
+    def where(entity: Entity) -> tuple:
+        if compare_text:
+            return (" ".join(tokens[entity.start : entity.end]),)
+        return (entity.start, entity.end)
+
+    def last_word(entity: Entity) -> object:
+        return tokens[entity.end - 1] if compare_text else entity.end - 1
+
+    spans = {(*where(entity), entity.type) for entity in entities}
     in_triple: Set[tuple] = set()
     relations: Set[tuple] = set()
     strict: Set[tuple] = set()
@@ -37,14 +54,17 @@ def _scored_tuples(sentence: Sentence) -> Dict[str, Set[tuple]]:
     for relation in sentence.relations:
         head = entities[relation.head]
         tail = entities[relation.tail]
-        in_triple.add((head.start, head.end, head.type))
-        in_triple.add((tail.start, tail.end, tail.type))
-        relations.add((head.start, head.end, tail.start, tail.end, relation.type))
-        strict.add(
-            (head.start, head.end, head.type, tail.start, tail.end, tail.type, relation.type)
-        )
+        in_triple.add((*where(head), head.type))
+        in_triple.add((*where(tail), tail.type))
+        relations.add((*where(head), *where(tail), relation.type))
+        strict.add((*where(head), head.type, *where(tail), tail.type, relation.type))
         # Partial Match compares only the last word of each argument.
-        partial.add((head.end - 1, tail.end - 1, relation.type))
+        partial.add((last_word(head), last_word(tail), relation.type))
+    if compare_text:
+        for triple in sentence.unplaced_relations:
+            relations.add((triple.head, triple.tail, triple.type))
+            strict.add((triple.head, triple.head_type, triple.tail, triple.tail_type, triple.type))
+            partial.add((triple.head.split()[-1], triple.tail.split()[-1], triple.type))
     return {
         "ner": spans,
         "rel": relations,
@@ -90,9 +110,20 @@ class JointExtractionMetric(Metric):
       of gold relations against predicted entities of predicted relations).
     - `ner_out_triple`: `ner` over the other entities.
 
-    Gold `unplaced_relations` (triples whose arguments could not be found in the tokens) can be
-    matched by no prediction: each adds one false negative, and one gold count for its relation
-    type, to `rel`, `rel_strict` and `rel_partial`. They leave the ner settings alone.
+    When the gold sentence has `compare_text` (CasRel corpora, whose gold is strings), positions
+    are replaced by surface strings, as the field scores NYT and WebNLG: an entity is its words
+    joined by single spaces, `rel` (Exact Match) compares whole argument strings and
+    `rel_partial` (Partial Match) their last words, so a triple found at another occurrence of the
+    same string is right. The prediction of that sentence is scored the same way. Gold
+    `unplaced_relations` (triples whose arguments could not be found in the tokens) then take part
+    by their strings. On span corpora they can be matched by no prediction: each adds one false
+    negative, and one gold count for its relation type, to `rel`, `rel_strict` and
+    `rel_partial`. They leave the ner settings alone.
+
+    Given the types the model knows (`entity_types`, `relation_types`, its vocabulary), the metric
+    also counts the gold entities and relations whose type is not among them: they are scored as
+    misses like any other, and reported so that an evaluation on data with types unseen in
+    training says so.
 
     `get_metric` returns these keys, as fractions in [0, 1] (the AllenNLP convention, not
     percent), for each `{setting}` above:
@@ -104,13 +135,29 @@ class JointExtractionMetric(Metric):
       in gold or predictions (entity types for the ner settings, relation types for the rel
       settings).
 
+    - `gold_entities_unseen_type`, `gold_relations_unseen_type`: the counts above (0 when the
+      known types were not given).
+
     A value whose denominator is 0 is 0.0, as is a macro average over no types. Under distributed
     training the counts of all workers are summed before the values are computed.
+
+    # Parameters
+
+    entity_types : `Collection[str]`, optional (default = `None`)
+        The entity types a model can predict; `None` counts no gold entity as unseen.
+    relation_types : `Collection[str]`, optional (default = `None`)
+        The relation types a model can predict; `None` counts no gold relation as unseen.
     """
 
     supports_distributed = True
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        entity_types: Optional[Collection[str]] = None,
+        relation_types: Optional[Collection[str]] = None,
+    ) -> None:
+        self._entity_types = None if entity_types is None else set(entity_types)
+        self._relation_types = None if relation_types is None else set(relation_types)
         self._counts: Counts = {kind: Counter() for kind in COUNT_KINDS}
 
     def __call__(self, predictions: List[Sentence], gold: List[Sentence]) -> None:
@@ -129,17 +176,32 @@ class JointExtractionMetric(Metric):
                 f"got {len(predictions)} predicted sentences but {len(gold)} gold sentences"
             )
         for predicted_sentence, gold_sentence in zip(predictions, gold):
-            predicted_tuples = _scored_tuples(predicted_sentence)
-            gold_tuples = _scored_tuples(gold_sentence)
+            compare_text = gold_sentence.compare_text
+            predicted_tuples = _scored_tuples(predicted_sentence, compare_text)
+            gold_tuples = _scored_tuples(gold_sentence, compare_text)
             for setting in SETTINGS:
                 predicted_set = predicted_tuples[setting]
                 gold_set = gold_tuples[setting]
                 self._add("predicted", setting, predicted_set)
                 self._add("gold", setting, gold_set)
                 self._add("true_positives", setting, predicted_set & gold_set)
-            for triple in gold_sentence.unplaced_relations:
-                for setting in RELATION_SETTINGS:
-                    self._counts["gold"][(setting, triple.type)] += 1
+            if not compare_text:
+                for triple in gold_sentence.unplaced_relations:
+                    for setting in RELATION_SETTINGS:
+                        self._counts["gold"][(setting, triple.type)] += 1
+            self._count_unseen_types(gold_sentence)
+
+    def _count_unseen_types(self, gold: Sentence) -> None:
+        if self._entity_types is not None:
+            self._counts["gold"][(UNSEEN, "entities")] += sum(
+                entity.type not in self._entity_types for entity in gold.entities
+            )
+        if self._relation_types is not None:
+            relation_types = [relation.type for relation in gold.relations]
+            relation_types += [triple.type for triple in gold.unplaced_relations]
+            self._counts["gold"][(UNSEEN, "relations")] += sum(
+                type_ not in self._relation_types for type_ in relation_types
+            )
 
     def _add(self, kind: str, setting: str, tuples: Set[tuple]) -> None:
         self._counts[kind].update((setting, scored[-1]) for scored in tuples)
@@ -178,6 +240,8 @@ class JointExtractionMetric(Metric):
             for name, micro_value, macro_value in zip(("precision", "recall", "f1"), micro, macro):
                 metrics[f"{setting}_{name}"] = micro_value
                 metrics[f"{setting}_macro_{name}"] = macro_value
+        for items in ("entities", "relations"):
+            metrics[f"gold_{items}_unseen_type"] = float(counts["gold"][(UNSEEN, items)])
         if reset:
             self.reset()
         return metrics

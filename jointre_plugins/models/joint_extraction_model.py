@@ -1,20 +1,104 @@
 """
-The base every decoding scheme builds on: embedding, interaction encoder, losses, metric, output.
+The base every decoding scheme builds on: embedding, interaction encoder, loss weighting, metric
+and output in one place; each scheme implements only `extract`.
 """
-from typing import Any, Dict, List, Optional, Sequence
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import torch
-from allennlp.data import TextFieldTensors, Vocabulary
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import Batch, Instance, TextFieldTensors, Token, TokenIndexer, Vocabulary
+from allennlp.data.fields import TextField
 from allennlp.models import Model
 from allennlp.modules import Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator
-from allennlp.nn.util import get_text_field_mask
+from allennlp.nn.util import get_text_field_mask, move_to_device
 
 from jointre_plugins.data.structures import Sentence
-from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder
+from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder, PredictionHead
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.metrics.joint_extraction_metric import JointExtractionMetric
+from jointre_plugins.modules.sentence_agent import SentenceAgent
+from jointre_plugins.modules.unused_poolers import remove_unused_poolers
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_METRICS = ("ner_f1", "rel_f1", "rel_strict_f1")
+
+
+@dataclass
+class EmbeddedWords:
+    """
+    Word sequences as the base model hands them to a scheme.
+
+    # Parameters
+
+    vectors : `torch.Tensor`
+        The embedded words after dropout, `(batch_size, num_tokens, embedding_dim)`.
+    mask : `torch.BoolTensor`
+        `(batch_size, num_tokens)`, true at real words.
+    agent : `torch.Tensor`
+        One vector per sentence, `(batch_size, embedding_dim)`: the transformer's first word
+        piece (CLS) when the embedder has a transformer, else the mean of the word vectors.
+    """
+
+    vectors: torch.Tensor
+    mask: torch.BoolTensor
+    agent: torch.Tensor
+
+
+@dataclass
+class JointBatch:
+    """
+    What a scheme's `extract` sees of a batch besides the encoder's task features.
+
+    # Parameters
+
+    tokens : `TextFieldTensors`
+        The indexed words, as the reader made them.
+    words : `List[List[str]]`
+        The words of each sentence (cut to the reader's maximum length).
+    embedded : `EmbeddedWords`
+        The embedder's vectors, mask and sentence agents.
+    golds : `List[Sentence]`, optional
+        The uncut gold of every sentence, or `None` when any sentence lacks gold (raw input).
+        Schemes use it for their targets and for teacher forcing while `training`.
+    training : `bool`
+        Whether the model is training: teacher-forced schemes then feed the gold structure to
+        their later stages, and otherwise their own predictions.
+    """
+
+    tokens: TextFieldTensors
+    words: List[List[str]]
+    embedded: EmbeddedWords
+    golds: Optional[List[Sentence]]
+    training: bool
+
+    @property
+    def mask(self) -> torch.BoolTensor:
+        return self.embedded.mask
+
+
+@dataclass
+class Extraction:
+    """
+    What a scheme's `extract` returns.
+
+    # Parameters
+
+    predictions : `List[Sentence]`
+        The predicted structure of every sentence of the batch.
+    losses : `Dict[str, torch.Tensor]`
+        One scalar per loss name of the scheme; empty when the scheme cannot compute a loss here
+        (for example at validation, without teacher forcing).
+    tensors : `Dict[str, torch.Tensor]`
+        Score tensors to return from `forward`, batch first.
+    """
+
+    predictions: List[Sentence]
+    losses: Dict[str, torch.Tensor] = field(default_factory=dict)
+    tensors: Dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 class JointExtractionModel(Model):
@@ -22,28 +106,44 @@ class JointExtractionModel(Model):
     Owns what every decoding scheme shares: the text field embedder, the interaction encoder,
     dropout, the weighted sum of the task losses, the joint metric, and the human-readable output.
 
-    A subclass declares the encoder tasks it reads (`required_tasks`) and implements `score`
-    (task features to tensors), `losses` (tensors and gold to one loss per task) and `decode`
-    (tensors to predicted `Sentence`s).
+    A scheme declares the tasks it reads (`required_tasks`) and the losses it returns
+    (`loss_names`), and implements `extract`, which turns a `JointBatch` and the encoder's task
+    features into an `Extraction`. Inside `extract` a scheme may use the gold (`batch.golds`,
+    with `batch.training` telling when to teacher-force), the embedded words and sentence agents
+    (`batch.embedded`), and re-embed and re-encode word sequences of its own making with
+    `embed_words` and `encode` (for example with inserted marker words). A scheme whose encoder
+    layers call its prediction heads provides them in `prediction_heads`.
 
-    The encoder may be a `MultiTaskEncoder` providing at least `required_tasks`, or any plain
-    `Seq2SeqEncoder`, whose single output then feeds every task (the shared-encoder baseline).
+    The encoder may be a `MultiTaskEncoder` or any plain `Seq2SeqEncoder`, whose single output
+    then feeds every task (the shared-encoder baseline). `task_map` lets an encoder with other
+    task names drive the scheme, e.g. `{"subject": "relation", "object": "relation"}` feeds a
+    three-task scheme from a two-task encoder.
 
     # Parameters
 
     vocab : `Vocabulary`
         Holds the `entity_labels` and `relation_labels` namespaces.
     text_field_embedder : `TextFieldEmbedder`
-        Embeds the words, e.g. a mismatched transformer embedder pooling word pieces to words.
+        Embeds the words, e.g. a mismatched transformer embedder pooling word pieces to words, or
+        GloVe plus characters. A transformer's pooler is removed: no scheme uses it, and a
+        parameter without gradient stops distributed training.
     encoder : `Seq2SeqEncoder`
         The interaction encoder.
     dropout : `float`, optional (default = `0.1`)
         Dropout on the embedded words.
     loss_weights : `Dict[str, float]`, optional (default = `None`)
-        A weight per task loss (keys as returned by `losses`); unnamed tasks weigh 1.
+        A weight per loss of `loss_names`; unnamed losses weigh 1.
+    task_map : `Dict[str, str]`, optional (default = `None`)
+        For each task of the scheme, the encoder task that feeds it; unnamed tasks are fed by the
+        encoder task of the same name.
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        The reader's indexers, needed by schemes that re-embed word sequences of their own making
+        (`embed_words`).
     """
 
     required_tasks: Sequence[str] = ()
+    loss_names: Sequence[str] = ()
+    requires_token_indexers: bool = False
     default_predictor = "joint_extraction"
 
     def __init__(
@@ -53,49 +153,122 @@ class JointExtractionModel(Model):
         encoder: Seq2SeqEncoder,
         dropout: float = 0.1,
         loss_weights: Optional[Dict[str, float]] = None,
+        task_map: Optional[Dict[str, str]] = None,
+        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
         **kwargs,
     ) -> None:
         super().__init__(vocab, **kwargs)
+        name = type(self).__name__
         if encoder.get_input_dim() != text_field_embedder.get_output_dim():
-            raise ValueError(
+            raise ConfigurationError(
                 f"The encoder expects inputs of size {encoder.get_input_dim()}, but the embedder "
                 f"gives {text_field_embedder.get_output_dim()}"
             )
-        if isinstance(encoder, MultiTaskEncoder):
-            missing = [task for task in self.required_tasks if task not in encoder.task_names]
-            if missing:
-                raise ValueError(
-                    f"{type(self).__name__} needs the encoder tasks {tuple(self.required_tasks)}, but "
-                    f"{type(encoder).__name__} provides {encoder.task_names}"
-                )
+        unknown_losses = sorted(set(loss_weights or {}) - set(self.loss_names))
+        if unknown_losses:
+            raise ConfigurationError(
+                f"loss_weights names {unknown_losses}, but {name} has the losses {tuple(self.loss_names)}"
+            )
+        if self.requires_token_indexers and not token_indexers:
+            raise ConfigurationError(
+                f"{name} re-embeds word sequences and needs the reader's token_indexers"
+            )
+        self._task_map = self._checked_task_map(dict(task_map or {}), encoder)
+        remove_unused_poolers(text_field_embedder)
         self._text_field_embedder = text_field_embedder
+        self._sentence_agent = SentenceAgent(text_field_embedder)
         self._encoder = encoder
         self._dropout = torch.nn.Dropout(dropout)
         self._loss_weights = dict(loss_weights or {})
-        self._metric = JointExtractionMetric()
+        self._token_indexers = token_indexers
+        self._metric = JointExtractionMetric(
+            entity_types=vocab.get_token_to_index_vocabulary(ENTITY_LABELS),
+            relation_types=vocab.get_token_to_index_vocabulary(RELATION_LABELS),
+        )
+
+    def _checked_task_map(self, task_map: Dict[str, str], encoder: Seq2SeqEncoder) -> Dict[str, str]:
+        name = type(self).__name__
+        unknown = sorted(set(task_map) - set(self.required_tasks))
+        if unknown:
+            raise ConfigurationError(
+                f"task_map names {unknown}, but {name} reads the tasks {tuple(self.required_tasks)}"
+            )
+        full_map = {task: task_map.get(task, task) for task in self.required_tasks}
+        if isinstance(encoder, MultiTaskEncoder):
+            missing = {task: source for task, source in full_map.items() if source not in encoder.task_names}
+            if missing:
+                raise ConfigurationError(
+                    f"{name} needs the encoder tasks {tuple(self.required_tasks)}, but "
+                    f"{type(encoder).__name__} provides {encoder.task_names}; it lacks "
+                    f"{sorted(set(missing.values()))}. Map the scheme's tasks to the encoder's "
+                    'with task_map, e.g. {"subject": "relation"}.'
+                )
+            unserved = sorted(set(encoder.required_heads) - set(full_map.values()))
+            if unserved:
+                raise ConfigurationError(
+                    f"{type(encoder).__name__} calls prediction heads for its tasks "
+                    f"{encoder.required_heads}, but {name} feeds none of {unserved}"
+                )
+        return full_map
 
     def _finish_init(self, initializer: Optional[InitializerApplicator]) -> None:
         """Subclasses call this once their own modules exist."""
         (initializer or InitializerApplicator())(self)
 
     def task_output_dim(self, task: str) -> int:
-        """The feature size the encoder gives `task`."""
+        """The feature size the encoder gives the scheme's `task`."""
         if isinstance(self._encoder, MultiTaskEncoder):
-            return self._encoder.get_task_output_dim(task)
+            return self._encoder.get_task_output_dim(self._task_map[task])
         return self._encoder.get_output_dim()
 
-    def score(self, features: Dict[str, torch.Tensor], mask: torch.BoolTensor) -> Dict[str, torch.Tensor]:
-        """Turns task features `(batch_size, num_tokens, dim)` into the scheme's score tensors."""
-        raise NotImplementedError
+    def embed(self, tokens: TextFieldTensors) -> EmbeddedWords:
+        """Embeds indexed words, with dropout, and their sentence agents."""
+        mask = get_text_field_mask(tokens)  # (batch_size, num_tokens)
+        with self._sentence_agent.capture() as agent:
+            vectors = self._text_field_embedder(tokens)  # (batch_size, num_tokens, embedding_dim)
+        return EmbeddedWords(self._dropout(vectors), mask, agent.vectors(vectors, mask))
 
-    def losses(
-        self, scores: Dict[str, torch.Tensor], mask: torch.BoolTensor, golds: List[Sentence]
-    ) -> Dict[str, torch.Tensor]:
-        """One scalar loss per task."""
-        raise NotImplementedError
+    def embed_words(self, words: List[List[str]]) -> EmbeddedWords:
+        """
+        Indexes and embeds word sequences a scheme made itself (e.g. with inserted marker words)
+        with the reader's token indexers, on the model's device.
+        """
+        if not self._token_indexers:
+            raise ConfigurationError(f"{type(self).__name__} was built without token_indexers")
+        instances = [
+            Instance({"tokens": TextField([Token(word) for word in sentence], self._token_indexers)})
+            for sentence in words
+        ]
+        batch = Batch(instances)
+        batch.index_instances(self.vocab)
+        tensors = move_to_device(batch.as_tensor_dict()["tokens"], self._get_prediction_device())
+        return self.embed(tensors)
 
-    def decode(self, scores: Dict[str, torch.Tensor], mask: torch.BoolTensor, tokens: List[List[str]]) -> List[Sentence]:
-        """The predicted structure of every sentence of the batch."""
+    def encode(self, embedded: EmbeddedWords) -> Dict[str, torch.Tensor]:
+        """
+        The encoder's features for each task of the scheme, `(batch_size, num_tokens, dim)`,
+        zero at padding.
+        """
+        if not isinstance(self._encoder, MultiTaskEncoder):
+            shared = self._encoder(embedded.vectors, embedded.mask)
+            return {task: shared for task in self.required_tasks}
+        heads = None
+        if self._encoder.required_heads:
+            scheme_heads = self.prediction_heads()
+            heads = {source: scheme_heads[task] for task, source in self._task_map.items() if task in scheme_heads}
+        features = self._encoder.forward_tasks(embedded.vectors, embedded.mask, heads)
+        return {task: features[source] for task, source in self._task_map.items()}
+
+    def prediction_heads(self) -> Mapping[str, PredictionHead]:
+        """
+        The scheme's prediction heads by task, for encoders whose layers read the predictions of
+        the layer before (RIN). Each maps task features `(batch_size, num_tokens, dim)` to a
+        prediction the encoder consumes.
+        """
+        return {}
+
+    def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:
+        """The scheme: predictions for the batch, and its losses where it can compute them."""
         raise NotImplementedError
 
     def forward(  # type: ignore
@@ -113,27 +286,25 @@ class JointExtractionModel(Model):
 
         `Dict[str, Any]`
             The scheme's score tensors, `predictions` (a `Sentence` per instance), `metadata`, and
-            `loss` when every sentence has gold.
+            `loss` when the scheme computed losses.
         """
-        mask = get_text_field_mask(tokens)  # (batch_size, num_tokens)
-        embedded = self._dropout(self._text_field_embedder(tokens))  # (batch_size, num_tokens, dim)
-        if isinstance(self._encoder, MultiTaskEncoder):
-            features = self._encoder.forward_tasks(embedded, mask)
-        else:
-            shared = self._encoder(embedded, mask)
-            features = {task: shared for task in self.required_tasks}
-        output: Dict[str, Any] = self.score(features, mask)
-
         golds = [item["gold"] for item in metadata]
-        if all(gold is not None for gold in golds):
-            task_losses = self.losses(output, mask, golds)
+        batch = JointBatch(
+            tokens=tokens,
+            words=[item["tokens"] for item in metadata],
+            embedded=self.embed(tokens),
+            golds=golds if all(gold is not None for gold in golds) else None,
+            training=self.training,
+        )
+        extraction = self.extract(batch, self.encode(batch.embedded))
+        output: Dict[str, Any] = dict(extraction.tensors)
+        if extraction.losses:
             output["loss"] = sum(
-                self._loss_weights.get(task, 1.0) * loss for task, loss in task_losses.items()
+                self._loss_weights.get(name, 1.0) * loss for name, loss in extraction.losses.items()
             )
-        predictions = self.decode(output, mask, [item["tokens"] for item in metadata])
-        if all(gold is not None for gold in golds):
-            self._metric(predictions, golds)
-        output["predictions"] = predictions
+        if batch.golds is not None:
+            self._metric(extraction.predictions, batch.golds)
+        output["predictions"] = extraction.predictions
         output["metadata"] = metadata
         return output
 
@@ -156,11 +327,21 @@ class JointExtractionModel(Model):
 
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:
         """
-        Every key of `JointExtractionMetric` at the end of an epoch or evaluation (`reset=True`);
-        while an epoch runs, only the keys of `PROGRESS_METRICS`, which the trainer shows on
-        its progress bar after each batch.
+        Every key of `JointExtractionMetric` at the end of an epoch or evaluation (`reset=True`),
+        with a warning when gold items had types the vocabulary lacks; while an epoch runs, only
+        the keys of `PROGRESS_METRICS`, which the trainer shows on its progress bar.
         """
         metrics = self._metric.get_metric(reset)
-        if reset:
-            return metrics
-        return {key: metrics[key] for key in PROGRESS_METRICS}
+        if not reset:
+            return {key: metrics[key] for key in PROGRESS_METRICS}
+        unseen: Tuple[float, float] = (
+            metrics["gold_entities_unseen_type"],
+            metrics["gold_relations_unseen_type"],
+        )
+        if any(unseen):
+            logger.warning(
+                "%d gold entities and %d gold relations have types unseen in training; the model "
+                "cannot predict them, so they are scored as misses",
+                *unseen,
+            )
+        return metrics

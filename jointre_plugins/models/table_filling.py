@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Dict, List, Optional
 
 import torch
+from allennlp.common.checks import ConfigurationError
 from allennlp.data import Vocabulary
 from allennlp.models import Model
 from allennlp.modules import Seq2SeqEncoder, TextFieldEmbedder
@@ -14,7 +15,7 @@ from allennlp.nn import InitializerApplicator
 
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.data.structures import Entity, Relation, Sentence
-from jointre_plugins.models.joint_extraction_model import JointExtractionModel
+from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.table_targets import table_targets
 
@@ -32,7 +33,9 @@ class TableFillingModel(JointExtractionModel):
     `threshold` (eq. 11), and each predicted relation cell (i, j, l) links every predicted entity
     starting at word i to every predicted entity starting at word j (eq. 12), except an entity
     to itself. The loss is binary cross-entropy summed over the valid cells of a sentence (eq. 13),
-    NER and RE added (eq. 14), and averaged over the sentences of a batch.
+    NER and RE added (eq. 14), and averaged over the sentences of a batch. Gold items of a type
+    the vocabulary lacks have no table and are left out of the targets (the metric still counts
+    them as misses).
 
     Registered as a `Model` with name "table_filling".
 
@@ -53,11 +56,14 @@ class TableFillingModel(JointExtractionModel):
         Dropout on the embedded words.
     loss_weights : `Dict[str, float]`, optional (default = `None`)
         Weights of the `entity` and `relation` losses; both 1 in the paper.
+    task_map : `Dict[str, str]`, optional (default = `None`)
+        The encoder task feeding each table, when the encoder names its tasks otherwise.
     initializer : `InitializerApplicator`, optional
         Initialises the parameters.
     """
 
     required_tasks = ("entity", "relation")
+    loss_names = ("entity", "relation")
 
     def __init__(
         self,
@@ -68,12 +74,13 @@ class TableFillingModel(JointExtractionModel):
         threshold: float = 0.5,
         dropout: float = 0.1,
         loss_weights: Optional[Dict[str, float]] = None,
+        task_map: Optional[Dict[str, str]] = None,
         initializer: Optional[InitializerApplicator] = None,
         **kwargs,
     ) -> None:
-        super().__init__(vocab, text_field_embedder, encoder, dropout, loss_weights, **kwargs)
+        super().__init__(vocab, text_field_embedder, encoder, dropout, loss_weights, task_map, **kwargs)
         if not 0.0 < threshold < 1.0:
-            raise ValueError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
+            raise ConfigurationError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
         self._entity_table = PairTableScorer(
             self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS)
         )
@@ -83,6 +90,19 @@ class TableFillingModel(JointExtractionModel):
         # sigmoid(x) >= threshold exactly when x >= logit(threshold); comparing logits avoids the sigmoid.
         self._threshold_logit = math.log(threshold / (1.0 - threshold))
         self._finish_init(initializer)
+
+    def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:
+        """
+        Scores both tables, decodes them, and computes the losses whenever the batch has gold.
+
+        # Returns
+
+        `Extraction`
+            Its tensors are the two tables of logits described in `score`.
+        """
+        scores = self.score(features, batch.mask)
+        losses = self.losses(scores, batch.mask, batch.golds) if batch.golds is not None else {}
+        return Extraction(self.decode(scores, batch.mask, batch.words), losses, scores)
 
     def score(self, features: Dict[str, torch.Tensor], mask: torch.BoolTensor) -> Dict[str, torch.Tensor]:
         """

@@ -1,2 +1,4 @@
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
+from jointre_plugins.modules.sentence_agent import SentenceAgent
 from jointre_plugins.modules.table_targets import table_targets
+from jointre_plugins.modules.unused_poolers import remove_unused_poolers

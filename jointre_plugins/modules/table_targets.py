@@ -6,7 +6,7 @@ from typing import List, Optional, Tuple
 import torch
 from allennlp.data import Vocabulary
 
-from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS, label_index
 from jointre_plugins.data.structures import Sentence
 
 
@@ -21,7 +21,8 @@ def table_targets(
 
     An entity (start, end exclusive, type k) sets `entities[b, start, end - 1, k]`; a relation
     of type l sets `relations[b, head.start, tail.start, l]`. Gold beyond `num_tokens` (cut
-    sentences) has no cell and is left out: the metric still scores it as a miss.
+    sentences) has no cell and is left out, and so is gold of a type the vocabulary lacks (a type
+    unseen in training): the metric still scores both as misses.
 
     # Parameters
 
@@ -47,12 +48,12 @@ def table_targets(
     )
     for batch_index, gold in enumerate(golds):
         for entity in gold.entities:
-            if entity.end <= num_tokens:
-                label = vocab.get_token_index(entity.type, ENTITY_LABELS)
+            label = label_index(vocab, ENTITY_LABELS, entity.type)
+            if entity.end <= num_tokens and label is not None:
                 entities[batch_index, entity.start, entity.end - 1, label] = 1.0
         for relation in gold.relations:
             head, tail = gold.entities[relation.head], gold.entities[relation.tail]
-            if head.end <= num_tokens and tail.end <= num_tokens:
-                label = vocab.get_token_index(relation.type, RELATION_LABELS)
+            label = label_index(vocab, RELATION_LABELS, relation.type)
+            if head.end <= num_tokens and tail.end <= num_tokens and label is not None:
                 relations[batch_index, head.start, tail.start, label] = 1.0
     return entities, relations

@@ -15,7 +15,7 @@ EXPECTED_KEYS = {
     for setting in SETTINGS
     for average in ("", "macro_")
     for name in ("precision", "recall", "f1")
-}
+} | {"gold_entities_unseen_type", "gold_relations_unseen_type"}
 
 
 def sentence(
@@ -58,7 +58,7 @@ def test_metric_is_registered_and_constructible_from_params():
 def test_empty_metric_returns_every_key_as_zero():
     values = JointExtractionMetric().get_metric()
     assert set(values) == EXPECTED_KEYS
-    assert len(values) == 36
+    assert len(values) == 38
     assert all(value == 0.0 for value in values.values())
 
 
@@ -203,6 +203,80 @@ def test_unplaced_gold_relations_lower_relation_recall_only():
         assert scores(metric, setting, macro=True) == pytest.approx([0.5, 0.5, 0.5])
     assert scores(metric, "ner") == pytest.approx([1.0, 1.0, 1.0])
     assert scores(metric, "ner_in_triple") == pytest.approx([1.0, 1.0, 1.0])
+
+
+def casrel_sentence(
+    text: str,
+    entities: Sequence[Tuple[int, int]],
+    relations: Sequence[Tuple[int, int, str]],
+    unplaced: Sequence[UnplacedRelation] = (),
+) -> Sentence:
+    return Sentence(
+        tokens=tuple(text.split()),
+        entities=tuple(Entity(start, end, "Entity") for start, end in entities),
+        relations=tuple(Relation(*relation) for relation in relations),
+        unplaced_relations=tuple(unplaced),
+        compare_text=True,
+    )
+
+
+def test_string_gold_compares_whole_strings_for_exact_and_last_words_for_partial_match():
+    text = "New York Times reporter in New York said New York is big"
+    gold = casrel_sentence(text, [(0, 2), (5, 7)], [(0, 1, "contains")])
+    # ("New York", "York") against the gold ("New York", "New York"), found at other occurrences.
+    predicted = casrel_sentence(text, [(8, 10), (9, 10)], [(0, 1, "contains")])
+    metric = JointExtractionMetric()
+    metric([predicted], [gold])
+    assert scores(metric, "rel") == [0.0, 0.0, 0.0]
+    assert scores(metric, "rel_partial") == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_string_gold_at_another_occurrence_is_one_true_positive_not_two_errors():
+    text = "Paris is in France ; Paris hosts the Louvre in Paris"
+    gold = casrel_sentence(text, [(0, 1), (3, 4), (8, 9)], [(2, 0, "located_in")])
+    predicted = casrel_sentence(text, [(10, 11), (8, 9), (3, 4)], [(1, 0, "located_in")])
+    metric = JointExtractionMetric()
+    metric([predicted], [gold])
+    for setting in ("rel", "rel_strict", "rel_partial"):
+        assert scores(metric, setting) == pytest.approx([1.0, 1.0, 1.0])
+    # As strings, the predicted entities {Paris, Louvre, France} are the gold ones.
+    assert scores(metric, "ner") == pytest.approx([1.0, 1.0, 1.0])
+
+    positional = JointExtractionMetric()
+    positional([Sentence(predicted.tokens, predicted.entities, predicted.relations)],
+               [Sentence(gold.tokens, gold.entities, gold.relations)])
+    assert scores(positional, "rel") == [0.0, 0.0, 0.0]
+
+
+def test_unplaced_string_gold_is_scored_by_its_strings():
+    unplaced = UnplacedRelation("Big Apple", "USA", "capital_of", "Entity", "Entity")
+    gold = casrel_sentence("Big Apple is in the USA", [(0, 2)], [], [unplaced])
+    predicted = casrel_sentence("Big Apple is in the USA", [(0, 2), (5, 6)], [(0, 1, "capital_of")])
+    metric = JointExtractionMetric()
+    metric([predicted], [gold])
+    assert scores(metric, "rel") == pytest.approx([1.0, 1.0, 1.0])
+    assert scores(metric, "rel_partial") == pytest.approx([1.0, 1.0, 1.0])
+    missed = JointExtractionMetric()
+    missed([casrel_sentence("Big Apple is in the USA", [], [])], [gold])
+    assert scores(missed, "rel") == [0.0, 0.0, 0.0]
+    assert missed.get_metric()["rel_recall"] == 0.0 and missed._summed_counts()["gold"][("rel", "capital_of")] == 1
+
+
+def test_gold_of_types_the_model_does_not_know_is_counted_and_missed():
+    gold = sentence(6, [(0, 1, "PER"), (2, 4, "Weapon"), (5, 6, "LOC")], [(0, 1, "Uses"), (0, 2, "Live_In")])
+    unplaced = UnplacedRelation("x", "y", "Founded", "ORG", "PER")
+    gold = Sentence(gold.tokens, gold.entities, gold.relations, (unplaced,))
+    predicted = sentence(6, [(0, 1, "PER"), (5, 6, "LOC")], [(0, 1, "Live_In")])
+    metric = JointExtractionMetric(entity_types=["PER", "LOC"], relation_types=["Live_In"])
+    metric([predicted], [gold])
+    values = metric.get_metric()
+    assert values["gold_entities_unseen_type"] == 1.0  # Weapon
+    assert values["gold_relations_unseen_type"] == 2.0  # Uses, and the unplaced Founded
+    assert scores(metric, "ner") == pytest.approx([1.0, 2 / 3, 0.8])
+    assert scores(metric, "rel") == pytest.approx([1.0, 1 / 3, 0.5])
+    unknowing = JointExtractionMetric()
+    unknowing([predicted], [gold])
+    assert unknowing.get_metric()["gold_entities_unseen_type"] == 0.0
 
 
 def test_prediction_over_a_cut_prefix_misses_entities_past_the_cut():

@@ -3,8 +3,10 @@ import math
 import pytest
 import torch
 from allennlp.common import Params
+from allennlp.data import DatasetReader
 from allennlp.common.testing import ModelTestCase
-from allennlp.data import Vocabulary
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import Batch, Vocabulary
 from allennlp.models import Model
 from allennlp.modules.seq2seq_encoders import PassThroughEncoder
 from allennlp.modules.text_field_embedders import BasicTextFieldEmbedder
@@ -15,13 +17,6 @@ from jointre_plugins.encoders.mge import MultiGateEncoder
 from jointre_plugins.models.table_filling import TableFillingModel
 from tests.conftest import FIXTURES
 
-# The fixture BERT's pooler is not used by the mismatched embedder, so it gets no gradient.
-POOLER = {
-    "_text_field_embedder.token_embedder_tokens._matched_embedder.transformer_model.pooler.dense.weight",
-    "_text_field_embedder.token_embedder_tokens._matched_embedder.transformer_model.pooler.dense.bias",
-}
-
-
 class TestTableFillingModel(ModelTestCase):
     def setup_method(self):
         super().setup_method()
@@ -30,18 +25,54 @@ class TestTableFillingModel(ModelTestCase):
         )
 
     def test_can_train_save_and_load(self):
-        self.ensure_model_can_train_save_and_load(self.param_file, gradients_to_ignore=POOLER)
+        # Every parameter must get a gradient: the unused pooler is removed by the base model.
+        self.ensure_model_can_train_save_and_load(self.param_file)
 
     def test_batch_predictions_are_consistent(self):
         self.ensure_batch_predictions_are_consistent()
 
     def test_forward_gives_tables_loss_and_predictions(self):
-        output = self.model.forward_on_instances(self.instances)
-        assert len(output) == len(self.instances)
-        first = output[0]
-        assert first["tokens"] == self.instances[0]["metadata"]["tokens"]
-        assert set(first) == {"tokens", "entities", "relations", "gold"}
-        assert first["gold"] == self.instances[0]["metadata"]["gold"].to_json()
+        self.model.train()
+        batch = Batch(self.instances[:2])
+        batch.index_instances(self.vocab)
+        output = self.model(**batch.as_tensor_dict())
+        num_tokens = batch.as_tensor_dict()["tokens"]["tokens"]["mask"].size(1)
+        num_entity_labels = self.vocab.get_vocab_size("entity_labels")
+        num_relation_labels = self.vocab.get_vocab_size("relation_labels")
+        assert output["entity_logits"].shape == (2, num_tokens, num_tokens, num_entity_labels)
+        assert output["relation_logits"].shape == (2, num_tokens, num_tokens, num_relation_labels)
+        assert output["loss"].dim() == 0 and output["loss"].requires_grad and output["loss"] > 0
+        assert [prediction.tokens for prediction in output["predictions"]] == [
+            tuple(instance["metadata"]["tokens"]) for instance in self.instances[:2]
+        ]
+
+    def test_forced_scores_reach_the_human_readable_output_and_the_metric(self):
+        # Zero weights leave only the biases: every span is a Peop and every pair of words a
+        # Live_In cell, so every ordered pair of distinct entities is related.
+        model = self.model
+        model.eval()
+        with torch.no_grad():
+            for table, namespace, label in (
+                (model._entity_table, "entity_labels", "Peop"),
+                (model._relation_table, "relation_labels", "Live_In"),
+            ):
+                table._output.weight.zero_()
+                table._output.bias.fill_(-10.0)
+                table._output.bias[self.vocab.get_token_index(label, namespace)] = 10.0
+        reader = DatasetReader.from_params(Params.from_file(self.param_file)["dataset_reader"])
+        gold = Sentence(("John", "lives", "here"), (Entity(0, 1, "Peop"),), ())
+        instance = reader.text_to_instance(["John", "lives", "here"], gold)
+        reader.apply_token_indexers(instance)
+        [output] = model.forward_on_instances([instance])
+        spans = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+        assert output["entities"] == [{"start": start, "end": end, "type": "Peop"} for start, end in spans]
+        assert sorted((relation["head"], relation["tail"]) for relation in output["relations"]) == [
+            (head, tail) for head in range(6) for tail in range(6) if head != tail
+        ]
+        assert {relation["type"] for relation in output["relations"]} == {"Live_In"}
+        assert output["gold"] == gold.to_json()
+        metrics = model.get_metrics(reset=True)
+        assert metrics["ner_precision"] == pytest.approx(1 / 6) and metrics["ner_recall"] == 1.0
 
 
 def tiny_model(**kwargs) -> TableFillingModel:
@@ -116,19 +147,26 @@ def test_a_plain_encoder_feeds_both_tables():
     assert model.task_output_dim("entity") == model.task_output_dim("relation") == 4
 
 
-def test_encoder_must_match_the_embedder():
-    vocab = Vocabulary()
-    embedder = BasicTextFieldEmbedder({"tokens": Embedding(embedding_dim=4, num_embeddings=3)})
-    with pytest.raises(ValueError, match="expects inputs of size 6, but the embedder gives 4"):
-        TableFillingModel(vocab, embedder, MultiGateEncoder(6))
-
-
 def test_threshold_must_be_a_probability():
-    with pytest.raises(ValueError, match="threshold must be a probability"):
+    with pytest.raises(ConfigurationError, match="threshold must be a probability strictly between 0 and 1, not 0.0"):
         tiny_model(threshold=0.0)
 
 
-def test_is_registered():
-    assert Model.by_name("table_filling") is TableFillingModel
+def test_is_registered_and_built_from_params():
+    vocab = Vocabulary()
+    vocab.add_tokens_to_namespace(["Peop"], "entity_labels")
+    vocab.add_tokens_to_namespace(["Kill"], "relation_labels")
+    params = Params(
+        {
+            "type": "table_filling",
+            "text_field_embedder": {"token_embedders": {"tokens": {"type": "embedding", "embedding_dim": 4, "num_embeddings": 3}}},
+            "encoder": {"type": "mge", "input_dim": 4, "hidden_dim": 3},
+            "table_hidden_dim": 5,
+            "threshold": 0.4,
+        }
+    )
+    model = Model.from_params(vocab=vocab, params=params)
+    assert type(model) is TableFillingModel
+    assert math.isclose(model._threshold_logit, math.log(0.4 / 0.6))
+    assert model._entity_table._output.out_features == 1 and model.task_output_dim("entity") == 6
     assert TableFillingModel.default_predictor == "joint_extraction"
-    assert Params({}).get("type", "table_filling") == "table_filling"

@@ -33,3 +33,14 @@ def test_gold_beyond_the_cut_has_no_cell():
     entities, relations = table_targets([gold], 4, vocabulary())
     assert entities.nonzero().tolist() == [[0, 0, 0, 0]]
     assert torch.all(relations == 0)
+
+
+def test_gold_of_a_type_the_vocabulary_lacks_has_no_cell():
+    gold = Sentence(
+        tokens=("John", "lives", "in", "Rome"),
+        entities=(Entity(0, 1, "Peop"), Entity(3, 4, "City")),
+        relations=(Relation(0, 1, "Live_In"), Relation(0, 1, "Born_In")),
+    )
+    entities, relations = table_targets([gold], 4, vocabulary())
+    assert entities.nonzero().tolist() == [[0, 0, 0, 0]]
+    assert relations.nonzero().tolist() == [[0, 0, 3, 0]]
