@@ -2,8 +2,8 @@
 The one in-memory form every corpus is parsed into and every model predicts: a sentence with
 its tokens, entities and relations.
 """
-from dataclasses import dataclass, field
-from typing import Any, Dict, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Sequence, Tuple
 
 
 class CorpusFormatError(ValueError):
@@ -11,7 +11,8 @@ class CorpusFormatError(ValueError):
     A record of a corpus file that cannot be read as it stands.
 
     The message names the file, the record (a 0-based list index, or a 1-based line number for
-    JSON lines) and what is wrong, so the record can be found and fixed.
+    JSON lines; the line and byte offset for bytes that are not UTF-8) and what is wrong, so the
+    record can be found and fixed.
     """
 
     def __init__(self, path: str, record: str, problem: str) -> None:
@@ -57,6 +58,10 @@ class UnplacedRelation:
     type: str
     head_type: str
     tail_type: str
+
+    def to_json(self) -> Dict[str, Any]:
+        """The form of a `Relation`, with the argument strings as `head` and `tail`."""
+        return {"head": self.head, "tail": self.tail, "type": self.type}
 
 
 @dataclass(frozen=True)
@@ -113,31 +118,56 @@ class Sentence:
     def truncated(self, max_length: int) -> "Sentence":
         """
         The first `max_length` tokens with the entities inside them and the relations between
-        those entities.
+        those entities. Unplaced relations and `compare_text` are kept.
         """
         kept = [index for index, entity in enumerate(self.entities) if entity.end <= max_length]
-        new_index = {old: new for new, old in enumerate(kept)}
-        relations = tuple(
-            Relation(new_index[relation.head], new_index[relation.tail], relation.type)
-            for relation in self.relations
-            if relation.head in new_index and relation.tail in new_index
+        return self._keeping_entities(kept, self.tokens[:max_length])
+
+    def without_overlapping_entities(self) -> "Sentence":
+        """
+        The sentence without the entities that overlap a longer one and without the relations
+        that involve them, as BIO tagging needs. Of two overlapping entities of the same length,
+        the one listed first is kept.
+        """
+        preference = sorted(
+            range(len(self.entities)),
+            key=lambda index: (self.entities[index].start - self.entities[index].end, index),
         )
-        return Sentence(
-            tokens=self.tokens[:max_length],
+        kept: List[int] = []
+        for index in preference:
+            entity = self.entities[index]
+            if all(
+                entity.end <= self.entities[other].start or self.entities[other].end <= entity.start
+                for other in kept
+            ):
+                kept.append(index)
+        return self._keeping_entities(sorted(kept), self.tokens)
+
+    def _keeping_entities(self, kept: Sequence[int], tokens: Tuple[str, ...]) -> "Sentence":
+        """The sentence over `tokens` with the entities at `kept` and the relations among them."""
+        new_index = {old: new for new, old in enumerate(kept)}
+        return replace(
+            self,
+            tokens=tokens,
             entities=tuple(self.entities[index] for index in kept),
-            relations=relations,
+            relations=tuple(
+                Relation(new_index[relation.head], new_index[relation.tail], relation.type)
+                for relation in self.relations
+                if relation.head in new_index and relation.tail in new_index
+            ),
         )
 
     def to_json(self) -> Dict[str, Any]:
-        """The SpERT-style JSON form, which the predictor also prints."""
+        """
+        The SpERT-style JSON form, which the predictor also prints; unplaced relations, if any,
+        follow under `unplaced_relations`.
+        """
         result: Dict[str, Any] = {
             "tokens": list(self.tokens),
             "entities": [entity.to_json() for entity in self.entities],
             "relations": [relation.to_json() for relation in self.relations],
         }
         if self.unplaced_relations:
-            result["unplaced_relations"] = [
-                [triple.head, triple.type, triple.tail] for triple in self.unplaced_relations
-            ]
+            result["unplaced_relations"] = [triple.to_json() for triple in self.unplaced_relations]
         return result
 

@@ -1,14 +1,57 @@
 """
 Where the corpus fixtures are, and the gold structure of the hand-written ones, written out once
-so that the parser tests and the reader tests compare against the same expectations.
+so that the parser tests and the reader tests compare against the same expectations; and how the
+tests write and parse corpus files of their own.
 """
-from typing import Tuple
+import json
+from copy import deepcopy
+from pathlib import Path
+from typing import Any, List, Sequence, Tuple, Union
 
-from jointre_plugins.data.formats import CASREL_ENTITY_TYPE
+from jointre_plugins.data.formats import CASREL_ENTITY_TYPE, parse_casrel, parse_dygie, parse_spert
+from jointre_plugins.data.read_report import ReadReport
 from jointre_plugins.data.structures import Entity, Relation, Sentence, UnplacedRelation
 from tests.conftest import FIXTURES
 
 DATA_FIXTURES = FIXTURES / "data"
+
+JsonPath = Sequence[Union[str, int]]
+"""The keys and list indices that lead to a value inside a JSON record."""
+
+
+def write_corpus(path: Path, layout: str, records: Sequence[Any]) -> Path:
+    """Writes `records` as a `layout` file: one document per line for DyGIE, else a JSON list."""
+    if layout == "dygie":
+        path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    return path
+
+
+def parse_corpus(path: Path, layout: str, last_word_entities: bool = False) -> List[Sentence]:
+    """The sentences of the `layout` file at `path`."""
+    if layout == "spert":
+        return list(parse_spert(str(path)))
+    if layout == "dygie":
+        return list(parse_dygie(str(path)))
+    return list(parse_casrel(str(path), ReadReport(str(path)), last_word_entities))
+
+
+def record_name(layout: str, index: int) -> str:
+    """How errors name the record at `index` of a `layout` file."""
+    return f"line {index + 1}" if layout == "dygie" else f"record {index}"
+
+
+def replaced(record: Any, at: JsonPath, value: Any) -> Any:
+    """A copy of `record` with `value` at the path `at`; the empty path replaces the record."""
+    if not at:
+        return value
+    copy = deepcopy(record)
+    parent = copy
+    for step in at[:-1]:
+        parent = parent[step]
+    parent[at[-1]] = value
+    return copy
 
 SPERT_SAMPLE: Tuple[Sentence, ...] = (
     Sentence(
@@ -86,6 +129,7 @@ WEBNLG_SAMPLE: Tuple[Sentence, ...] = (
             Entity(11, 14, CASREL_ENTITY_TYPE),
         ),
         relations=(Relation(0, 1, "birthPlace"), Relation(0, 2, "militaryBranch")),
+        compare_text=True,
     ),
     # "Aarhus" is placed at its first occurrence, inside "Aarhus Airport", not at tokens 6 or 9.
     Sentence(
@@ -99,6 +143,7 @@ WEBNLG_SAMPLE: Tuple[Sentence, ...] = (
             Entity(12, 13, CASREL_ENTITY_TYPE),
         ),
         relations=(Relation(0, 1, "cityServed"), Relation(1, 2, "country")),
+        compare_text=True,
     ),
     # "Northern Technical University" is not in the text: its triple is kept unplaced.
     Sentence(
@@ -114,6 +159,7 @@ WEBNLG_SAMPLE: Tuple[Sentence, ...] = (
                 CASREL_ENTITY_TYPE,
             ),
         ),
+        compare_text=True,
     ),
 )
 """fixtures/data/casrel/webnlg_sample.json (full entity strings)."""
@@ -123,6 +169,7 @@ WEBNLG_STAR_SAMPLE: Tuple[Sentence, ...] = (
         tokens=("Alan", "Shepard", "was", "born", "in", "New", "Hampshire", "."),
         entities=(Entity(1, 2, CASREL_ENTITY_TYPE), Entity(6, 7, CASREL_ENTITY_TYPE)),
         relations=(Relation(0, 1, "birthPlace"),),
+        compare_text=True,
     ),
     Sentence(
         tokens=(
@@ -134,6 +181,7 @@ WEBNLG_STAR_SAMPLE: Tuple[Sentence, ...] = (
             Entity(9, 10, CASREL_ENTITY_TYPE),
         ),
         relations=(Relation(0, 1, "city"), Relation(1, 2, "country")),
+        compare_text=True,
     ),
 )
 """fixtures/data/casrel/webnlg_star_sample.json (last word of each entity)."""

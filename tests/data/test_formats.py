@@ -1,5 +1,6 @@
 import re
 from pathlib import Path
+from typing import Any, Dict
 
 import pytest
 
@@ -9,9 +10,10 @@ from jointre_plugins.data.formats import (
     parse_casrel,
     parse_dygie,
     parse_spert,
+    parse_spert_record,
 )
 from jointre_plugins.data.read_report import ReadReport
-from jointre_plugins.data.structures import CorpusFormatError, Entity, Relation
+from jointre_plugins.data.structures import CorpusFormatError, Entity, Relation, Sentence
 from tests.data import (
     ACE05_SAMPLE,
     DATA_FIXTURES,
@@ -19,7 +21,31 @@ from tests.data import (
     SPERT_SAMPLE,
     WEBNLG_SAMPLE,
     WEBNLG_STAR_SAMPLE,
+    JsonPath,
+    parse_corpus,
+    replaced,
+    write_corpus,
 )
+
+# One valid record per layout. The tests below write it first and a spoilt copy second, so the
+# record named in an error proves it is the spoilt one.
+RECORDS: Dict[str, Any] = {
+    "spert": {
+        "tokens": ["Ann", "met", "Bo", "."],
+        "entities": [{"type": "Peop", "start": 0, "end": 1}, {"type": "Peop", "start": 2, "end": 3}],
+        "relations": [{"type": "Kill", "head": 0, "tail": 1}],
+    },
+    "dygie": {
+        "doc_key": "d1",
+        "sentences": [["Ann", "met", "Bo", "."]],
+        "ner": [[[0, 0, "PER"], [2, 2, "PER"]]],
+        "relations": [[[0, 0, 2, 2, "PER-SOC"]]],
+    },
+    "casrel": {"text": "Ann met Bo .", "triple_list": [["Ann", "met", "Bo"]]},
+}
+SECOND = {"spert": "record 1", "dygie": "line 2 (doc_key d1)", "casrel": "record 1"}
+SECOND_SENTENCE = "line 2 (doc_key d1), sentence 0"
+ANN_MET_BO = ("Ann", "met", "Bo", ".")
 
 
 def test_parse_spert_reads_exact_spans_and_labels() -> None:
@@ -71,7 +97,8 @@ def test_parse_dygie_rejects_a_relation_that_is_not_five_items(tmp_path: Path) -
         '"relations": [[[0, 0, 2, 2]]]}\n',
         encoding="utf-8",
     )
-    with pytest.raises(CorpusFormatError, match=re.escape("relation 0 is not [s1, e1, s2, e2, label]")):
+    problem = "relation 0 is [0, 0, 2, 2], not [s1, e1, s2, e2, label]"
+    with pytest.raises(CorpusFormatError, match=re.escape(problem)):
         list(parse_dygie(str(path)))
 
 
@@ -83,7 +110,7 @@ def test_parse_spert_rejects_a_top_level_object(tmp_path: Path) -> None:
         list(parse_spert(str(path)))
 
 
-@pytest.mark.parametrize("start, shown", [('"0"', "'0'"), ("true", "True"), ("0.0", "0.0")])
+@pytest.mark.parametrize("start, shown", [('"0"', '"0"'), ("true", "true"), ("0.0", "0.0")])
 def test_parse_spert_rejects_offsets_that_are_not_integers(tmp_path: Path, start: str, shown: str) -> None:
     path = tmp_path / "offsets.json"
     path.write_text(
@@ -102,7 +129,7 @@ def test_parse_spert_names_the_entity_that_lacks_a_key(tmp_path: Path) -> None:
         '[{"tokens": ["Bo", "runs"], "entities": [{"type": "Peop", "start": 0}], "relations": []}]',
         encoding="utf-8",
     )
-    with pytest.raises(CorpusFormatError, match=re.escape("record 0, entity 0: missing key(s) end")):
+    with pytest.raises(CorpusFormatError, match=re.escape("record 0: entity 0 is missing key(s) end")):
         list(parse_spert(str(path)))
 
 
@@ -184,3 +211,230 @@ def test_sentence_errors_become_corpus_format_errors() -> None:
         "the sentence has no tokens",
     )
     assert isinstance(error.value.__context__, ValueError)
+
+
+@pytest.mark.parametrize(
+    "layout, sentence",
+    [
+        (
+            "spert",
+            Sentence(ANN_MET_BO, (Entity(0, 1, "Peop"), Entity(2, 3, "Peop")), (Relation(0, 1, "Kill"),)),
+        ),
+        (
+            "dygie",
+            Sentence(ANN_MET_BO, (Entity(0, 1, "PER"), Entity(2, 3, "PER")), (Relation(0, 1, "PER-SOC"),)),
+        ),
+        (
+            "casrel",
+            Sentence(
+                ANN_MET_BO,
+                (Entity(0, 1, CASREL_ENTITY_TYPE), Entity(2, 3, CASREL_ENTITY_TYPE)),
+                (Relation(0, 1, "met"),),
+                compare_text=True,
+            ),
+        ),
+    ],
+)
+def test_the_unspoilt_records_parse(tmp_path: Path, layout: str, sentence: Sentence) -> None:
+    path = write_corpus(tmp_path / "good.json", layout, [RECORDS[layout]] * 2)
+    assert parse_corpus(path, layout) == [sentence, sentence]
+
+
+def _assert_spoilt_record_fails(
+    tmp_path: Path, layout: str, at: JsonPath, value: Any, where: str, problem: str
+) -> None:
+    records = [RECORDS[layout], replaced(RECORDS[layout], at, value)]
+    path = write_corpus(tmp_path / "spoilt.json", layout, records)
+    with pytest.raises(CorpusFormatError) as error:
+        parse_corpus(path, layout)
+    assert str(error.value) == f"{path}, {where}: {problem}"
+
+
+NOT_LISTS = [("", '""'), ({}, "{}"), (None, "null"), (3, "3"), (True, "true"), ("Ann met Bo", '"Ann met Bo"')]
+
+
+@pytest.mark.parametrize("value, shown", NOT_LISTS)
+@pytest.mark.parametrize(
+    "layout, at, where, name",
+    [
+        ("spert", ("tokens",), SECOND["spert"], "tokens"),
+        ("spert", ("entities",), SECOND["spert"], "entities"),
+        ("spert", ("relations",), SECOND["spert"], "relations"),
+        ("dygie", ("sentences",), SECOND["dygie"], "sentences"),
+        ("dygie", ("ner",), SECOND["dygie"], "ner"),
+        ("dygie", ("relations",), SECOND["dygie"], "relations"),
+        ("dygie", ("sentences", 0), SECOND_SENTENCE, "tokens"),
+        ("dygie", ("ner", 0), SECOND_SENTENCE, "ner"),
+        ("dygie", ("relations", 0), SECOND_SENTENCE, "relations"),
+        ("casrel", ("triple_list",), SECOND["casrel"], "triple_list"),
+    ],
+)
+def test_a_list_field_that_is_not_a_list_is_an_error(
+    tmp_path: Path, layout: str, at: JsonPath, where: str, name: str, value: Any, shown: str
+) -> None:
+    # Iterating over "" or {} would silently read no entities; null or 3 would be a TypeError.
+    _assert_spoilt_record_fails(tmp_path, layout, at, value, where, f"{name} is {shown}, not a list")
+
+
+@pytest.mark.parametrize("value, shown", [("", '""'), (None, "null"), (7, "7"), ([], "[]")])
+@pytest.mark.parametrize(
+    "layout, at, where, problem",
+    [
+        ("spert", (), SECOND["spert"], "the record is {}, not a JSON object"),
+        ("spert", ("entities", 1), SECOND["spert"], "entity 1 is {}, not a JSON object"),
+        ("spert", ("relations", 0), SECOND["spert"], "relation 0 is {}, not a JSON object"),
+        ("dygie", (), "line 2", "the document is {}, not a JSON object"),
+        ("dygie", ("ner", 0, 1), SECOND_SENTENCE, "ner item 1 is {}, not [start, end, label]"),
+        ("dygie", ("relations", 0, 0), SECOND_SENTENCE, "relation 0 is {}, not [s1, e1, s2, e2, label]"),
+        ("casrel", (), SECOND["casrel"], "the record is {}, not a JSON object"),
+        (
+            "casrel",
+            ("triple_list", 0),
+            SECOND["casrel"],
+            "triple 0 is {}, not [subject, relation, object] strings",
+        ),
+    ],
+)
+def test_a_record_or_item_of_the_wrong_shape_is_an_error(
+    tmp_path: Path, layout: str, at: JsonPath, where: str, problem: str, value: Any, shown: str
+) -> None:
+    _assert_spoilt_record_fails(tmp_path, layout, at, value, where, problem.format(shown))
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [(None, "null"), (False, "false"), (5, "5"), ("", '""'), ("  ", '"  "'), (["PER"], '["PER"]')],
+)
+@pytest.mark.parametrize(
+    "layout, at, where, name",
+    [
+        ("spert", ("entities", 1, "type"), SECOND["spert"], "entity 1 type"),
+        ("spert", ("relations", 0, "type"), SECOND["spert"], "relation 0 type"),
+        ("spert", ("tokens", 2), SECOND["spert"], "token 2"),
+        ("dygie", ("ner", 0, 1, 2), SECOND_SENTENCE, "ner item 1 label"),
+        ("dygie", ("relations", 0, 0, 4), SECOND_SENTENCE, "relation 0 label"),
+        ("dygie", ("sentences", 0, 2), SECOND_SENTENCE, "token 2"),
+    ],
+)
+def test_a_label_or_token_that_is_not_a_non_blank_string_is_an_error(
+    tmp_path: Path, layout: str, at: JsonPath, where: str, name: str, value: Any, shown: str
+) -> None:
+    # str() would have made classes "None", "False" and "5" of these and trained on them.
+    problem = f"{name} is {shown}, not a non-blank string"
+    _assert_spoilt_record_fails(tmp_path, layout, at, value, where, problem)
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ("", 'triple 0 relation is "", not a non-blank string'),
+        (" ", 'triple 0 relation is " ", not a non-blank string'),
+        (None, 'triple 0 is ["Ann", null, "Bo"], not [subject, relation, object] strings'),
+        (False, 'triple 0 is ["Ann", false, "Bo"], not [subject, relation, object] strings'),
+        (5, 'triple 0 is ["Ann", 5, "Bo"], not [subject, relation, object] strings'),
+    ],
+)
+def test_a_casrel_relation_that_is_not_a_non_blank_string_is_an_error(
+    tmp_path: Path, value: Any, problem: str
+) -> None:
+    _assert_spoilt_record_fails(tmp_path, "casrel", ("triple_list", 0, 1), value, SECOND["casrel"], problem)
+
+
+@pytest.mark.parametrize(
+    "value, shown", [(True, "true"), (1.0, "1.0"), ("1", '"1"'), (None, "null"), ([1], "[1]")]
+)
+@pytest.mark.parametrize(
+    "layout, at, where, name",
+    [
+        ("spert", ("entities", 0, "end"), SECOND["spert"], "entity 0 end"),
+        ("spert", ("relations", 0, "tail"), SECOND["spert"], "relation 0 tail"),
+        ("dygie", ("ner", 0, 1, 0), SECOND_SENTENCE, "ner item 1 start"),
+        ("dygie", ("relations", 0, 0, 2), SECOND_SENTENCE, "relation 0 s2"),
+    ],
+)
+def test_an_offset_that_is_not_an_integer_is_an_error(
+    tmp_path: Path, layout: str, at: JsonPath, where: str, name: str, value: Any, shown: str
+) -> None:
+    # true == 1 in Python, so a boolean would otherwise pass for an offset.
+    _assert_spoilt_record_fails(tmp_path, layout, at, value, where, f"{name} is {shown}, not an integer")
+
+
+@pytest.mark.parametrize("value, shown", [(None, "null"), (7, "7"), (["d1"], '["d1"]')])
+def test_a_doc_key_that_is_not_a_string_is_an_error(tmp_path: Path, value: Any, shown: str) -> None:
+    problem = f"doc_key is {shown}, not a string"
+    _assert_spoilt_record_fails(tmp_path, "dygie", ("doc_key",), value, "line 2", problem)
+
+
+@pytest.mark.parametrize("value, shown", [(None, "null"), (7, "7"), (["Ann", "met"], '["Ann", "met"]')])
+def test_a_casrel_text_that_is_not_a_string_is_an_error(tmp_path: Path, value: Any, shown: str) -> None:
+    problem = f"text is {shown}, not a string"
+    _assert_spoilt_record_fails(tmp_path, "casrel", ("text",), value, "record 1", problem)
+
+
+def test_a_long_value_is_shortened_in_the_message(tmp_path: Path) -> None:
+    text = "Ann met Bo in Rome and they talked for an hour ."
+    problem = 'entities is "Ann met Bo in Rome and they talked f..., not a list'
+    _assert_spoilt_record_fails(tmp_path, "spert", ("entities",), text, "record 1", problem)
+
+
+# Latin-1 "é" (byte 0xe9) in the second record: line 2 of each file.
+NOT_UTF8 = {
+    "spert": (
+        b'[{"tokens": ["Ann"], "entities": [], "relations": []},\n'
+        b' {"tokens": ["Ren\xe9"], "entities": [], "relations": []}]\n',
+        "line 2 (byte offset 72)",
+    ),
+    "dygie": (
+        b'{"sentences": [["Ann"]], "ner": [[]], "relations": [[]]}\n'
+        b'{"sentences": [["Ren\xe9"]], "ner": [[]], "relations": [[]]}\n',
+        "line 2 (byte offset 77)",
+    ),
+    "casrel": (
+        b'[{"text": "Ann runs", "triple_list": []},\n {"text": "Ren\xe9 runs", "triple_list": []}]\n',
+        "line 2 (byte offset 56)",
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(NOT_UTF8))
+def test_a_file_that_is_not_utf8_is_an_error_naming_line_and_byte(tmp_path: Path, layout: str) -> None:
+    content, where = NOT_UTF8[layout]
+    path = tmp_path / "latin1.json"
+    path.write_bytes(content)
+    assert detect_format(str(path)) == layout
+    with pytest.raises(CorpusFormatError) as error:
+        parse_corpus(path, layout)
+    assert str(error.value) == f"{path}, {where}: not UTF-8 text (invalid continuation byte)"
+
+
+def test_parse_spert_record_reads_one_record() -> None:
+    record = {
+        "tokens": ["Ann", "met", "Bo", "."],
+        "entities": [{"type": "Peop", "start": 0, "end": 1}, {"type": "Peop", "start": 2, "end": 3}],
+        "relations": [{"type": "Kill", "head": 0, "tail": 1}],
+        "orig_id": 7,
+    }
+    assert parse_spert_record(record, "input", "line 3") == Sentence(
+        ANN_MET_BO, (Entity(0, 1, "Peop"), Entity(2, 3, "Peop")), (Relation(0, 1, "Kill"),)
+    )
+
+
+@pytest.mark.parametrize(
+    "record, problem",
+    [
+        ({"tokens": ["Ann"], "entities": []}, "the record is missing key(s) relations"),
+        ({"tokens": ["Ann"]}, "the record is missing key(s) entities, relations"),
+        ({"tokens": ["Ann"], "entities": None, "relations": []}, "entities is null, not a list"),
+        ({"tokens": "Ann", "entities": [], "relations": []}, 'tokens is "Ann", not a list'),
+        (["Ann"], 'the record is ["Ann"], not a JSON object'),
+        (
+            {"tokens": ["Ann"], "entities": [{"type": "Peop", "start": 0, "end": 2}], "relations": []},
+            "entity 0 spans [0, 2) (end exclusive), which is reversed, empty or outside the 1 tokens",
+        ),
+    ],
+)
+def test_parse_spert_record_names_the_input_and_line(record: Any, problem: str) -> None:
+    with pytest.raises(CorpusFormatError) as error:
+        parse_spert_record(record, "input", "line 3")
+    assert str(error.value) == f"input, line 3: {problem}"
+    assert (error.value.path, error.value.record, error.value.problem) == ("input", "line 3", problem)

@@ -93,6 +93,74 @@ def test_truncated_beyond_the_length_changes_nothing() -> None:
     assert sentence.truncated(len(TOKENS)) == sentence
 
 
+def test_truncated_keeps_unplaced_relations_and_compare_text() -> None:
+    unplaced = UnplacedRelation("Ann", "Oslo", "residence", "Entity", "Entity")
+    sentence = Sentence(
+        TOKENS,
+        (Entity(0, 1, "Entity"), Entity(3, 4, "Entity")),
+        (Relation(0, 1, "residence"),),
+        unplaced_relations=(unplaced,),
+        compare_text=True,
+    )
+    assert sentence.truncated(2) == Sentence(
+        ("Bo", "lives"), (Entity(0, 1, "Entity"),), unplaced_relations=(unplaced,), compare_text=True
+    )
+
+
+def test_without_overlapping_entities_keeps_the_longer_and_drops_the_relations_of_the_shorter() -> None:
+    # "lead" (Drug) lies inside "lead toxicity" (Adverse-Effect), ADE's typical overlap.
+    sentence = Sentence(
+        tokens=("Chronic", "lead", "toxicity", "caused", "anemia", "."),
+        entities=(Entity(1, 3, "Adverse-Effect"), Entity(1, 2, "Drug"), Entity(4, 5, "Adverse-Effect")),
+        relations=(
+            Relation(0, 1, "Adverse-Effect"),
+            Relation(2, 1, "Adverse-Effect"),
+            Relation(2, 0, "Cause"),
+        ),
+    )
+    assert sentence.without_overlapping_entities() == Sentence(
+        tokens=sentence.tokens,
+        entities=(Entity(1, 3, "Adverse-Effect"), Entity(4, 5, "Adverse-Effect")),
+        relations=(Relation(1, 0, "Cause"),),
+    )
+
+
+def test_without_overlapping_entities_resolves_chains_longest_first_and_ties_by_listing() -> None:
+    tokens = tuple("abcdefghij")
+    sentence = Sentence(
+        tokens=tokens,
+        entities=(
+            Entity(0, 2, "X"),  # overlaps the longer [1, 4): removed
+            Entity(1, 4, "Y"),  # the longest: kept
+            Entity(3, 5, "X"),  # overlaps [1, 4): removed, so [4, 6) no longer competes with it
+            Entity(4, 6, "Y"),  # kept
+            Entity(7, 9, "X"),  # as long as the next one, and listed first: kept
+            Entity(8, 10, "Y"),  # removed
+        ),
+        relations=(Relation(1, 3, "R"), Relation(0, 1, "R"), Relation(3, 4, "R"), Relation(4, 5, "R")),
+        unplaced_relations=(UnplacedRelation("a", "b", "R", "X", "Y"),),
+        compare_text=True,
+    )
+    assert sentence.without_overlapping_entities() == Sentence(
+        tokens=tokens,
+        entities=(Entity(1, 4, "Y"), Entity(4, 6, "Y"), Entity(7, 9, "X")),
+        relations=(Relation(0, 1, "R"), Relation(1, 2, "R")),
+        unplaced_relations=(UnplacedRelation("a", "b", "R", "X", "Y"),),
+        compare_text=True,
+    )
+
+
+def test_without_overlapping_entities_removes_an_entity_listed_twice() -> None:
+    sentence = Sentence(TOKENS, (Entity(3, 4, "Loc"), Entity(0, 1, "Peop"), Entity(3, 4, "Loc")))
+    expected = Sentence(TOKENS, (Entity(3, 4, "Loc"), Entity(0, 1, "Peop")))
+    assert sentence.without_overlapping_entities() == expected
+
+
+def test_without_overlapping_entities_changes_nothing_without_overlaps() -> None:
+    sentence = Sentence(TOKENS, (Entity(3, 5, "Loc"), Entity(0, 1, "Peop")), (Relation(1, 0, "Live_In"),))
+    assert sentence.without_overlapping_entities() == sentence
+
+
 def test_to_json_is_the_spert_form() -> None:
     sentence = Sentence(TOKENS, (Entity(0, 1, "Peop"), Entity(3, 4, "Loc")), (Relation(0, 1, "Live_In"),))
     assert sentence.to_json() == {
@@ -102,7 +170,7 @@ def test_to_json_is_the_spert_form() -> None:
     }
 
 
-def test_to_json_lists_unplaced_triples_as_subject_relation_object() -> None:
+def test_to_json_lists_unplaced_triples_as_relations_between_strings() -> None:
     sentence = Sentence(
         TOKENS,
         unplaced_relations=(UnplacedRelation("Ann", "Oslo", "residence", "Entity", "Entity"),),
@@ -111,5 +179,6 @@ def test_to_json_lists_unplaced_triples_as_subject_relation_object() -> None:
         "tokens": ["Bo", "lives", "in", "Rome", "."],
         "entities": [],
         "relations": [],
-        "unplaced_relations": [["Ann", "residence", "Oslo"]],
+        "unplaced_relations": [{"head": "Ann", "tail": "Oslo", "type": "residence"}],
     }
+    assert sentence.unplaced_relations[0].to_json() == {"head": "Ann", "tail": "Oslo", "type": "residence"}

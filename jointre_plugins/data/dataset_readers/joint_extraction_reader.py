@@ -26,7 +26,8 @@ class JointExtractionReader(DatasetReader):
       from which each model builds its own targets and against which the metric scores.
 
     A subclass names its corpus, says how to obtain it, and parses its format in `parse`. What a
-    reader cuts or cannot place is counted in a `ReadReport` and logged after the file is read.
+    reader cuts, cannot place or removes, and the gold it keeps but finds odd (self-relations,
+    entities listed twice), is counted in a `ReadReport` and logged after the file is read.
 
     # Parameters
 
@@ -61,7 +62,7 @@ class JointExtractionReader(DatasetReader):
         path = self._local_path(str(file_path))
         report = ReadReport(path)
         for sentence in self.parse(path, report):
-            report.sentences += 1
+            report.count(sentence)
             if self._max_length is not None and len(sentence.tokens) > self._max_length:
                 kept = sentence.truncated(self._max_length)
                 report.cut_sentences += 1

@@ -35,7 +35,7 @@ def test_each_format_reader_reads_its_format(
 # right one. JSON that does not parse can only be placed by line.
 BAD_RECORDS = [
     (SpertFormatReader(), "spert_invalid_json.json", "line 4", "not valid JSON (Expecting ',' delimiter)"),
-    (SpertFormatReader(), "spert_missing_key.json", "record 1", "missing key(s) relations"),
+    (SpertFormatReader(), "spert_missing_key.json", "record 1", "the record is missing key(s) relations"),
     (
         SpertFormatReader(),
         "spert_offsets_out_of_range.json",
@@ -56,7 +56,7 @@ BAD_RECORDS = [
     ),
     (SpertFormatReader(), "spert_empty_tokens.json", "record 1", "the sentence has no tokens"),
     (DygieFormatReader(), "dygie_invalid_json.json", "line 2", "not valid JSON (Expecting ',' delimiter)"),
-    (DygieFormatReader(), "dygie_missing_key.json", "line 2", "missing key(s) ner"),
+    (DygieFormatReader(), "dygie_missing_key.json", "line 2", "the document is missing key(s) ner"),
     (
         DygieFormatReader(),
         "dygie_offsets_out_of_range.json",
@@ -79,7 +79,7 @@ BAD_RECORDS = [
         DygieFormatReader(),
         "dygie_ner_not_triple.json",
         "line 2 (doc_key bad_doc), sentence 1",
-        "ner item 0 is not [start, end, label]",
+        "ner item 0 is [3, 3], not [start, end, label]",
     ),
     (
         DygieFormatReader(),
@@ -94,12 +94,12 @@ BAD_RECORDS = [
         "the sentence has no tokens",
     ),
     (CasrelFormatReader(), "casrel_invalid_json.json", "line 4", "not valid JSON (Expecting ',' delimiter)"),
-    (CasrelFormatReader(), "casrel_missing_key.json", "record 1", "missing key(s) triple_list"),
+    (CasrelFormatReader(), "casrel_missing_key.json", "record 1", "the record is missing key(s) triple_list"),
     (
         CasrelFormatReader(),
         "casrel_triple_not_strings.json",
         "record 1",
-        "triple 0 is not [subject, relation, object] strings",
+        'triple 0 is ["Bo", "residence"], not [subject, relation, object] strings',
     ),
     (CasrelFormatReader(), "casrel_empty_tokens.json", "record 1", "the sentence has no tokens"),
     (

@@ -1,15 +1,21 @@
 import logging
 import re
 from pathlib import Path
+from typing import Any, List
 
 import pytest
 from allennlp.data.fields import TextField
 from allennlp.data.token_indexers import SingleIdTokenIndexer
 
 from jointre_plugins.data.dataset_readers import Conll04Reader, JointExtractionReader
-from jointre_plugins.data.dataset_readers.format_readers import SpertFormatReader
-from jointre_plugins.data.structures import Sentence
-from tests.data import DATA_FIXTURES, SPERT_SAMPLE
+from jointre_plugins.data.dataset_readers.format_readers import (
+    CasrelFormatReader,
+    DygieFormatReader,
+    SpertFormatReader,
+)
+from jointre_plugins.data.formats import CASREL_ENTITY_TYPE
+from jointre_plugins.data.structures import Entity, Relation, Sentence
+from tests.data import DATA_FIXTURES, SPERT_SAMPLE, write_corpus
 
 SAMPLE = DATA_FIXTURES / "spert" / "sample.json"
 
@@ -47,6 +53,104 @@ def test_without_max_length_nothing_is_cut(caplog: pytest.LogCaptureFixture) -> 
     assert [len(instance["tokens"].tokens) for instance in instances] == [13, 9, 10]
     assert [(record.levelno, record.getMessage()) for record in caplog.records] == [
         (logging.INFO, f"{SAMPLE}: 3 sentences")
+    ]
+
+
+SELF_RELATION = "1 gold relations whose head is their tail (kept)"
+REPEATED_ENTITY = "1 gold entities listed again with the same span and type (kept)"
+
+
+@pytest.mark.parametrize(
+    "reader, layout, records, gold, odd",
+    [
+        (
+            SpertFormatReader(),
+            "spert",
+            [
+                {
+                    "tokens": ["Ann", "met", "Bo", "."],
+                    "entities": [
+                        {"type": "Peop", "start": 0, "end": 1},
+                        {"type": "Peop", "start": 2, "end": 3},
+                        {"type": "Peop", "start": 0, "end": 1},
+                    ],
+                    "relations": [
+                        {"type": "Kill", "head": 0, "tail": 0},
+                        {"type": "Kill", "head": 0, "tail": 1},
+                    ],
+                },
+                {"tokens": ["Bo"], "entities": [{"type": "Peop", "start": 0, "end": 1}], "relations": []},
+            ],
+            [
+                Sentence(
+                    ("Ann", "met", "Bo", "."),
+                    (Entity(0, 1, "Peop"), Entity(2, 3, "Peop"), Entity(0, 1, "Peop")),
+                    (Relation(0, 0, "Kill"), Relation(0, 1, "Kill")),
+                ),
+                Sentence(("Bo",), (Entity(0, 1, "Peop"),)),
+            ],
+            f"{SELF_RELATION}; {REPEATED_ENTITY}",
+        ),
+        (
+            DygieFormatReader(),
+            "dygie",
+            [
+                {
+                    "sentences": [["Ann", "met", "Bo", "."], ["Bo", "left"]],
+                    "ner": [[[0, 0, "PER"], [0, 0, "PER"], [2, 2, "PER"]], [[4, 4, "PER"]]],
+                    "relations": [[[0, 0, 0, 0, "PER-SOC"]], []],
+                }
+            ],
+            [
+                Sentence(
+                    ("Ann", "met", "Bo", "."),
+                    (Entity(0, 1, "PER"), Entity(0, 1, "PER"), Entity(2, 3, "PER")),
+                    (Relation(0, 0, "PER-SOC"),),
+                ),
+                Sentence(("Bo", "left"), (Entity(0, 1, "PER"),)),
+            ],
+            f"{SELF_RELATION}; {REPEATED_ENTITY}",
+        ),
+        (
+            # In a last-word file "Bo Smith" and "Al Smith" are both "Smith": a self-relation.
+            CasrelFormatReader(last_word_entities=True),
+            "casrel",
+            [
+                {"text": "Bo Smith met Al Smith .", "triple_list": [["Smith", "knows", "Smith"]]},
+                {"text": "Ann met Bo .", "triple_list": [["Ann", "knows", "Bo"]]},
+            ],
+            [
+                Sentence(
+                    ("Bo", "Smith", "met", "Al", "Smith", "."),
+                    (Entity(1, 2, CASREL_ENTITY_TYPE),),
+                    (Relation(0, 0, "knows"),),
+                    compare_text=True,
+                ),
+                Sentence(
+                    ("Ann", "met", "Bo", "."),
+                    (Entity(0, 1, CASREL_ENTITY_TYPE), Entity(2, 3, CASREL_ENTITY_TYPE)),
+                    (Relation(0, 1, "knows"),),
+                    compare_text=True,
+                ),
+            ],
+            SELF_RELATION,
+        ),
+    ],
+)
+def test_self_relations_and_entities_listed_twice_are_kept_counted_and_logged(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    reader: JointExtractionReader,
+    layout: str,
+    records: List[Any],
+    gold: List[Sentence],
+    odd: str,
+) -> None:
+    path = write_corpus(tmp_path / f"{layout}.json", layout, records)
+    caplog.set_level(logging.INFO, logger="jointre_plugins")
+    assert [instance["metadata"]["gold"] for instance in reader.read(path)] == gold
+    assert [(record.levelno, record.getMessage()) for record in caplog.records] == [
+        (logging.WARNING, f"{path}: 2 sentences; {odd}")
     ]
 
 

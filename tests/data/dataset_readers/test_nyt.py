@@ -26,6 +26,7 @@ def test_reads_exact_tokens_spans_and_labels(caplog: pytest.LogCaptureFixture) -
             tokens=("The", "mayor", "of", "Springfield", ",", "Ohio", ",", "spoke", "on", "Tuesday", "."),
             entities=(Entity(5, 6, CASREL_ENTITY_TYPE), Entity(3, 4, CASREL_ENTITY_TYPE)),
             relations=(Relation(0, 1, "/location/location/contains"),),
+            compare_text=True,
         ),
         # "Doe Media" is matched as a phrase at 12, although "Doe" alone first occurs at 1.
         Sentence(
@@ -42,6 +43,7 @@ def test_reads_exact_tokens_spans_and_labels(caplog: pytest.LogCaptureFixture) -
                 Relation(0, 1, "/people/person/place_of_birth"),
                 Relation(0, 2, "/business/person/company"),
             ),
+            compare_text=True,
         ),
     ]
     assert [(record.levelno, record.getMessage()) for record in caplog.records] == [
