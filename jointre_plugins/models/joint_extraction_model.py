@@ -40,7 +40,8 @@ class EmbeddedWords:
         `(batch_size, num_tokens)`, true at real words.
     agent : `torch.Tensor`
         One vector per sentence, `(batch_size, embedding_dim)`: the transformer's first word
-        piece (CLS) when the embedder has a transformer, else the mean of the word vectors.
+        piece (CLS) when the embedder has a transformer, else the mean of the word vectors;
+        taken before dropout, which a scheme applies as its paper says.
     """
 
     vectors: torch.Tensor
@@ -212,7 +213,19 @@ class JointExtractionModel(Model):
         return full_map
 
     def _finish_init(self, initializer: Optional[InitializerApplicator]) -> None:
-        """Subclasses call this once their own modules exist."""
+        """
+        Subclasses call this once their own modules exist: it checks that the scheme's prediction
+        heads serve the encoder, and initialises the parameters.
+        """
+        if isinstance(self._encoder, MultiTaskEncoder) and self._encoder.required_heads:
+            heads = self.prediction_heads()
+            served = {self._task_map[task] for task in heads if task in self._task_map}
+            missing = sorted(set(self._encoder.required_heads) - served)
+            if missing:
+                raise ConfigurationError(
+                    f"{type(self._encoder).__name__} calls prediction heads for {missing}, but "
+                    f"{type(self).__name__} provides heads for {sorted(heads)}"
+                )
         (initializer or InitializerApplicator())(self)
 
     def task_output_dim(self, task: str) -> int:
@@ -222,7 +235,20 @@ class JointExtractionModel(Model):
         return self._encoder.get_output_dim()
 
     def embed(self, tokens: TextFieldTensors) -> EmbeddedWords:
-        """Embeds indexed words, with dropout, and their sentence agents."""
+        """
+        Embeds indexed words, with dropout, and their sentence agents.
+
+        # Parameters
+
+        tokens : `TextFieldTensors`
+            Indexed words, `(batch_size, num_tokens)` per indexer.
+
+        # Returns
+
+        `EmbeddedWords`
+            Vectors `(batch_size, num_tokens, embedding_dim)`, mask `(batch_size, num_tokens)`
+            and agents `(batch_size, embedding_dim)`.
+        """
         mask = get_text_field_mask(tokens)  # (batch_size, num_tokens)
         with self._sentence_agent.capture() as agent:
             vectors = self._text_field_embedder(tokens)  # (batch_size, num_tokens, embedding_dim)
@@ -232,6 +258,16 @@ class JointExtractionModel(Model):
         """
         Indexes and embeds word sequences a scheme made itself (e.g. with inserted marker words)
         with the reader's token indexers, on the model's device.
+
+        # Parameters
+
+        words : `List[List[str]]`
+            The words of each sequence.
+
+        # Returns
+
+        `EmbeddedWords`
+            As `embed` returns, with `num_tokens` the longest of `words`.
         """
         if not self._token_indexers:
             raise ConfigurationError(f"{type(self).__name__} was built without token_indexers")
@@ -246,16 +282,31 @@ class JointExtractionModel(Model):
 
     def encode(self, embedded: EmbeddedWords) -> Dict[str, torch.Tensor]:
         """
-        The encoder's features for each task of the scheme, `(batch_size, num_tokens, dim)`,
-        zero at padding.
+        The encoder's features for each task of the scheme.
+
+        # Parameters
+
+        embedded : `EmbeddedWords`
+            What `embed` or `embed_words` returned.
+
+        # Returns
+
+        `Dict[str, torch.Tensor]`
+            For each task of `required_tasks`, `(batch_size, num_tokens, task_output_dim(task))`,
+            zero at padding for multi-task encoders.
         """
         if not isinstance(self._encoder, MultiTaskEncoder):
             shared = self._encoder(embedded.vectors, embedded.mask)
             return {task: shared for task in self.required_tasks}
         heads = None
         if self._encoder.required_heads:
+            # Schemes whose tasks share an encoder task (subject and object fed by relation) give
+            # that encoder task the head of the first of them.
             scheme_heads = self.prediction_heads()
-            heads = {source: scheme_heads[task] for task, source in self._task_map.items() if task in scheme_heads}
+            heads = {}
+            for task, source in self._task_map.items():
+                if task in scheme_heads:
+                    heads.setdefault(source, scheme_heads[task])
         features = self._encoder.forward_tasks(embedded.vectors, embedded.mask, heads)
         return {task: features[source] for task, source in self._task_map.items()}
 
@@ -297,6 +348,9 @@ class JointExtractionModel(Model):
             training=self.training,
         )
         extraction = self.extract(batch, self.encode(batch.embedded))
+        unknown_losses = sorted(set(extraction.losses) - set(self.loss_names))
+        if unknown_losses:
+            raise ValueError(f"{type(self).__name__} returned the losses {unknown_losses}, which loss_names lacks")
         output: Dict[str, Any] = dict(extraction.tensors)
         if extraction.losses:
             output["loss"] = sum(
@@ -340,8 +394,9 @@ class JointExtractionModel(Model):
         )
         if any(unseen):
             logger.warning(
-                "%d gold entities and %d gold relations have types unseen in training; the model "
-                "cannot predict them, so they are scored as misses",
+                "%d gold entities and %d gold relations have types the model's vocabulary lacks "
+                "(unseen in the data it was built from); the model cannot predict them, so they "
+                "are scored as misses",
                 *unseen,
             )
         return metrics

@@ -13,8 +13,8 @@ from allennlp.models import Model
 from allennlp.modules import Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator
 
-from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.data.structures import Entity, Relation, Sentence
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.table_targets import table_targets

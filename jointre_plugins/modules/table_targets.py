@@ -6,8 +6,8 @@ from typing import List, Optional, Tuple
 import torch
 from allennlp.data import Vocabulary
 
-from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS, label_index
 from jointre_plugins.data.structures import Sentence
+from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS, label_index
 
 
 def table_targets(

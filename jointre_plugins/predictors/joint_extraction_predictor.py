@@ -68,7 +68,7 @@ class JointExtractionPredictor(Predictor):
         self._tokenizer = spacy.blank("en").tokenizer
         # The reader cuts longer sentences to what the model was trained on; windows of that
         # length cover the rest.
-        self._window_length: Optional[int] = dataset_reader._max_length
+        self._window_length: Optional[int] = dataset_reader.max_length
         self._failed_lines = FailedLines()
 
     def load_line(self, line: str) -> JsonDict:

@@ -187,6 +187,7 @@ def test_evaluation_without_a_loss_still_scores_and_raw_input_is_not_scored():
     output = model(**batch_of(vocab, {"tokens": SingleIdTokenIndexer()}, golds()))
     assert "loss" not in output
     assert model.calls[-1][0].training is False
+    assert model._metric._summed_counts()["gold"][("ner", "Peop")] == 2
     metrics = model.get_metrics(reset=True)
     assert metrics["ner_recall"] == 0.0 and metrics["ner_precision"] == 0.0
     model(**batch_of(vocab, {"tokens": SingleIdTokenIndexer()}))
@@ -217,6 +218,32 @@ def test_an_encoder_calling_a_head_the_scheme_does_not_feed_is_a_configuration_e
     message = "calls prediction heads for its tasks ('entity',), but RelationOnly feeds none of ['entity']"
     with pytest.raises(ConfigurationError, match=re.escape(message)):
         RelationOnly(vocab, word_embedder(vocab), HeadCallingEncoder(4))
+
+
+def test_a_scheme_without_the_head_its_encoder_calls_is_a_configuration_error():
+    class Headless(RecordingScheme):
+        def prediction_heads(self) -> Dict[str, PredictionHead]:
+            return {}
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._finish_init(None)
+
+    vocab = vocabulary()
+    message = "HeadCallingEncoder calls prediction heads for ['entity'], but Headless provides heads for []"
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        Headless(vocab, word_embedder(vocab), HeadCallingEncoder(4), task_map={"subject": "relation", "object": "relation"})
+
+
+def test_a_loss_the_scheme_did_not_declare_is_an_error():
+    class Misnamed(RecordingScheme):
+        def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:
+            return Extraction([Sentence(tuple(words)) for words in batch.words], {"entities": features["entity"].sum()})
+
+    vocab = vocabulary()
+    model = Misnamed(vocab, word_embedder(vocab), PassThroughEncoder(4))
+    with pytest.raises(ValueError, match=re.escape("Misnamed returned the losses ['entities'], which loss_names lacks")):
+        model(**batch_of(vocab, {"tokens": SingleIdTokenIndexer()}, golds()))
 
 
 def test_the_sentence_agent_is_the_cls_vector_of_a_transformer():
@@ -288,4 +315,4 @@ def test_gold_of_unseen_types_is_scored_as_a_miss_and_reported(caplog):
         metrics = model.get_metrics(reset=True)
     assert metrics["gold_entities_unseen_type"] == 2.0
     assert metrics["gold_relations_unseen_type"] == 1.0
-    assert "2 gold entities and 1 gold relations have types unseen in training" in caplog.text
+    assert "2 gold entities and 1 gold relations have types the model's vocabulary lacks" in caplog.text

@@ -3,10 +3,9 @@ import math
 import pytest
 import torch
 from allennlp.common import Params
-from allennlp.data import DatasetReader
-from allennlp.common.testing import ModelTestCase
 from allennlp.common.checks import ConfigurationError
-from allennlp.data import Batch, Vocabulary
+from allennlp.common.testing import ModelTestCase
+from allennlp.data import Batch, DatasetReader, Vocabulary
 from allennlp.models import Model
 from allennlp.modules.seq2seq_encoders import PassThroughEncoder
 from allennlp.modules.text_field_embedders import BasicTextFieldEmbedder

@@ -79,6 +79,7 @@ def registered(monkeypatch):
     """The functions registered with `atexit` during the test, instead of at the process's exit."""
     functions = []
     monkeypatch.setattr(atexit, "register", functions.append)
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/allennlp", "predict", "model.tar.gz", "input.jsonl"])
     return functions
 
 
@@ -214,6 +215,12 @@ def test_failed_lines_are_numbered_logged_and_make_the_exit_fail_once(predictor,
         "Input line 4 cannot be predicted: expected a JSON object, found list",
     ]
     assert registered == [predictor._failed_lines.exit_with_failure]
+
+
+def test_outside_the_predict_command_a_failed_line_leaves_the_exit_status_alone(predictor, registered, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/ipython"])
+    assert predictor.load_line("[]") == {"line": predictor._failed_lines.lines_read, "error": "expected a JSON object, found list"}
+    assert registered == []
 
 
 def test_good_lines_register_nothing_at_exit(predictor, registered):

@@ -54,6 +54,11 @@ class JointExtractionReader(DatasetReader):
         self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
         self._max_length = max_length
 
+    @property
+    def max_length(self) -> Optional[int]:
+        """The most words a sentence keeps for the model, or `None` for no limit."""
+        return self._max_length
+
     def parse(self, path: str, report: ReadReport) -> Iterable[Sentence]:
         """Yields the sentences of the file at `path`, counting into `report` what it repairs."""
         raise NotImplementedError
