@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-REQUIREMENTS := requirements/runtime.txt requirements/dev.txt requirements/no-deps.txt requirements/constraints.txt setup.py
+REQUIREMENTS := requirements/runtime.txt requirements/dev.txt requirements/no-deps.txt requirements/constraints.txt requirements/torch.txt setup.py
 
 .PHONY: install demo test benchmark clean
 

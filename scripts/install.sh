@@ -3,20 +3,23 @@
 #
 # AllenNLP 2.10.1 pins torch<1.13, transformers<4.21 and spacy<3.4, none of which install on
 # Python 3.11, so allennlp and allennlp-models are installed without their dependencies on top of
-# the stack in requirements/runtime.txt, held at the versions of requirements/constraints.txt.
+# the stack in requirements/runtime.txt, held at the versions of requirements/constraints.txt, with
+# the tested torch of requirements/torch.txt. This is the stack the project is tested with, on
+# Python 3.11 only; the README's plain-pip route keeps a torch of the user's own instead.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "jointre_plugins needs Python 3.11, found " + sys.version.split()[0])'
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "make install needs Python 3.11, found " + sys.version.split()[0] + "; the README tells how to install on 3.12")'
 
 if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
-"${PIP[@]}" install -q -c requirements/constraints.txt -r requirements/runtime.txt -r requirements/dev.txt
-"${PIP[@]}" install -q --no-deps -r requirements/no-deps.txt
+"${PIP[@]}" install -q -c requirements/constraints.txt -c requirements/torch.txt -r requirements/runtime.txt -r requirements/dev.txt
+# torchvision comes at the version torch.txt gives it, without the torch==2.0.1 it asks for.
+"${PIP[@]}" install -q --no-deps -c requirements/torch.txt -r requirements/no-deps.txt torchvision
 "${PIP[@]}" install -q --no-deps -e .
 
 SITE_PACKAGES=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
