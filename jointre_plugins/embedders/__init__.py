@@ -1,0 +1,6 @@
+from jointre_plugins.embedders.offline_transformer_mismatched_embedder import (
+    OfflineTransformerMismatchedEmbedder,
+)
+from jointre_plugins.embedders.offline_transformer_mismatched_indexer import (
+    OfflineTransformerMismatchedIndexer,
+)

@@ -1,0 +1,1 @@
+from jointre_plugins.training.atomic_checkpointer import AtomicCheckpointer

@@ -1,0 +1,62 @@
+// Word-level inputs. Each is {token_indexers, text_field_embedder, output_dim}: the reader indexes
+// the words with token_indexers, the model embeds them with text_field_embedder, and the encoder
+// takes vectors of output_dim. Another input (e.g. GloVe + characters + casing) is one more entry.
+local env = import 'env.libsonnet';
+
+local known_dims = {
+  'albert-xxlarge-v1': 4096,
+  'allenai/scibert_scivocab_uncased': 768,
+  'bert-base-cased': 768,
+  'bert-base-uncased': 768,
+};
+
+{
+  // The transformer JOINTRE_TRANSFORMER names, its word pieces pooled back to words by the
+  // mismatched embedder; paper_model is the system's transformer for the corpus, taken when
+  // JOINTRE_TRANSFORMER=paper. A tiny run leaves the weights random.
+  transformer(paper_model)::
+    local offline = env.transformer == 'offline';
+    local name = if env.transformer == 'paper' then paper_model else env.transformer;
+    // The offline components ask the installed package where its model is, so that no path of
+    // this machine is written into the config, and from there into the archive.
+    local component = { max_length: 512 } + (
+      if offline then { type: 'offline_transformer_mismatched' }
+      else { type: 'pretrained_transformer_mismatched', model_name: name }
+    );
+    {
+      token_indexers: { tokens: component },
+      text_field_embedder: {
+        token_embedders: { tokens: component + (if env.tiny then { load_weights: false } else {}) },
+      },
+      output_dim: if env.transformer_dim != '' then std.parseInt(env.transformer_dim)
+      else if offline then 384
+      else if std.objectHas(known_dims, name) then known_dims[name]
+      else error 'Set JOINTRE_TRANSFORMER_DIM to the hidden size of ' + name,
+    },
+
+  // Randomly initialised word vectors next to a CNN over each word's characters: an input that
+  // needs no pretrained file.
+  words_and_characters(word_dim=100, character_dim=16, character_filters=50, character_width=3):: {
+    token_indexers: {
+      tokens: { type: 'single_id' },
+      // A word shorter than the CNN's width is padded to it.
+      token_characters: { type: 'characters', min_padding_length: character_width },
+    },
+    text_field_embedder: {
+      token_embedders: {
+        tokens: { type: 'embedding', embedding_dim: env.size(word_dim) },
+        token_characters: {
+          type: 'character_encoding',
+          embedding: { embedding_dim: env.size(character_dim), vocab_namespace: 'token_characters' },
+          encoder: {
+            type: 'cnn',
+            embedding_dim: env.size(character_dim),
+            num_filters: env.size(character_filters),
+            ngram_filter_sizes: [character_width],
+          },
+        },
+      },
+    },
+    output_dim: env.size(word_dim) + env.size(character_filters),
+  },
+}
