@@ -20,6 +20,9 @@ from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.table_targets import table_targets
 
 
+LOSS_NORMALIZATIONS = ("none", "words", "cells")
+
+
 @Model.register("table_filling")
 class TableFillingModel(JointExtractionModel):
     """
@@ -33,7 +36,8 @@ class TableFillingModel(JointExtractionModel):
     `threshold` (eq. 11), and each predicted relation cell (i, j, l) links every predicted entity
     starting at word i to every predicted entity starting at word j (eq. 12), except an entity
     to itself. The loss is binary cross-entropy summed over the valid cells of a sentence (eq. 13),
-    NER and RE added (eq. 14), and averaged over the sentences of a batch. Gold items of a type
+    NER and RE added (eq. 14), and averaged over the sentences of a batch (`loss_normalization`
+    offers two other weightings of long sentences, for short training budgets). Gold items of a type
     the vocabulary lacks have no table and are left out of the targets (the metric still counts
     them as misses).
 
@@ -58,6 +62,14 @@ class TableFillingModel(JointExtractionModel):
         Weights of the `entity` and `relation` losses; both 1 in the paper.
     task_map : `Dict[str, str]`, optional (default = `None`)
         The encoder task feeding each table, when the encoder names its tasks otherwise.
+    cell_prior : `float`, optional (default = `0.01`)
+        The probability every cell starts at (the label biases' initial log-odds). The paper does
+        not say; see `PairTableScorer`.
+    loss_normalization : `str`, optional (default = `"none"`)
+        What a sentence's summed cell losses are divided by before the batch mean: `"none"`
+        (eq. 13, the paper), `"words"` (its number of words, so a sentence weighs in proportion to
+        its length rather than its square), or `"cells"` (its number of valid cells, so every
+        sentence weighs the same).
     initializer : `InitializerApplicator`, optional
         Initialises the parameters.
     """
@@ -75,17 +87,24 @@ class TableFillingModel(JointExtractionModel):
         dropout: float = 0.1,
         loss_weights: Optional[Dict[str, float]] = None,
         task_map: Optional[Dict[str, str]] = None,
+        cell_prior: float = 0.01,
+        loss_normalization: str = "none",
         initializer: Optional[InitializerApplicator] = None,
         **kwargs,
     ) -> None:
         super().__init__(vocab, text_field_embedder, encoder, dropout, loss_weights, task_map, **kwargs)
         if not 0.0 < threshold < 1.0:
             raise ConfigurationError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
+        if loss_normalization not in LOSS_NORMALIZATIONS:
+            raise ConfigurationError(
+                f"loss_normalization must be one of {LOSS_NORMALIZATIONS}, not {loss_normalization!r}"
+            )
+        self._loss_normalization = loss_normalization
         self._entity_table = PairTableScorer(
-            self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS)
+            self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS), cell_prior
         )
         self._relation_table = PairTableScorer(
-            self.task_output_dim("relation"), table_hidden_dim, vocab.get_vocab_size(RELATION_LABELS)
+            self.task_output_dim("relation"), table_hidden_dim, vocab.get_vocab_size(RELATION_LABELS), cell_prior
         )
         # sigmoid(x) >= threshold exactly when x >= logit(threshold); comparing logits avoids the sigmoid.
         self._threshold_logit = math.log(threshold / (1.0 - threshold))
@@ -141,7 +160,11 @@ class TableFillingModel(JointExtractionModel):
             cell_losses = torch.nn.functional.binary_cross_entropy_with_logits(
                 logits, targets, reduction="none"
             )
-            per_sentence = (cell_losses * cells[task].unsqueeze(-1)).sum(dim=(1, 2, 3))
+            per_sentence = (cell_losses * cells[task].unsqueeze(-1)).sum(dim=(1, 2, 3))  # (batch_size,)
+            if self._loss_normalization == "words":
+                per_sentence = per_sentence / mask.sum(dim=1)
+            elif self._loss_normalization == "cells":
+                per_sentence = per_sentence / cells[task].sum(dim=(1, 2))
             losses[task] = per_sentence.mean()
         return losses
 

@@ -169,3 +169,23 @@ def test_is_registered_and_built_from_params():
     assert math.isclose(model._threshold_logit, math.log(0.4 / 0.6))
     assert model._entity_table._output.out_features == 1 and model.task_output_dim("entity") == 6
     assert TableFillingModel.default_predictor == "joint_extraction"
+
+
+@pytest.mark.parametrize("normalization, divisor", [("none", 1.0), ("words", 2.0), ("cells", 3.0)])
+def test_loss_normalization_divides_each_sentence_by_its_words_or_cells(normalization, divisor):
+    scores = hand_built_tables()
+    mask = torch.tensor([[True, True, False, False, False]])
+    gold = Sentence(("a", "b"), (Entity(0, 2, "Peop"),), ())
+    paper = tiny_model().losses(scores, mask, [gold])
+    normalized = tiny_model(loss_normalization=normalization).losses(scores, mask, [gold])
+    # Two words: 3 entity cells (i <= j) and 4 relation cells.
+    relation_divisor = {"none": 1.0, "words": 2.0, "cells": 4.0}[normalization]
+    assert torch.isclose(normalized["entity"], paper["entity"] / divisor)
+    assert torch.isclose(normalized["relation"], paper["relation"] / relation_divisor)
+
+
+def test_cell_prior_sets_the_initial_probability_of_every_cell():
+    model = tiny_model(cell_prior=0.2)
+    assert torch.allclose(torch.sigmoid(model._entity_table._output.bias), torch.tensor(0.2))
+    with pytest.raises(ConfigurationError, match="loss_normalization must be one of"):
+        tiny_model(loss_normalization="tokens")

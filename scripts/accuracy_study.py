@@ -1,0 +1,140 @@
+"""
+The accuracy study of MGE with table filling on a CPU budget: trains one variant of the recipe at
+a time, each with several seeds, on a corpus's train split, selects on dev, and prints a table of
+dev NER F1 and strict relation precision, recall and F1 (mean and standard deviation over seeds).
+
+Runs go to --runs-dir/<corpus>/<variant>/seed<k>; a run whose metrics.json exists is not trained
+again, so the study can be stopped and resumed, and --table-only prints what is there. Only the
+metrics, the config and the archive are kept of each run.
+
+    python scripts/accuracy_study.py --corpus conll04 --epochs 15 --variants baseline,batch_4
+    python scripts/accuracy_study.py --corpus conll04 --epochs 15 --table-only
+"""
+import argparse
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
+
+BASELINE = {"trainer.optimizer.lr": 1e-4}
+"""The benchmark's recipe before the study: the paper's config at lr 1e-4 (batch 16, or 4 on SciERC)."""
+
+VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
+    "baseline": ("benchmark recipe: lr 1e-4, paper batch", {}),
+    "batch_4": ("batch 4 (4x the updates)", {"data_loader.batch_sampler.batch_size": 4}),
+    "batch_4_lr_5e-5": ("batch 4, lr 5e-5", {"data_loader.batch_sampler.batch_size": 4, "trainer.optimizer.lr": 5e-5}),
+    "prior_0.1": ("cells start at probability 0.1 (not 0.01)", {"model.cell_prior": 0.1}),
+    "threshold_0.4": ("threshold 0.4 (SpERT's)", {"model.threshold": 0.4}),
+    "loss_words": ("sentence loss divided by its words", {"model.loss_normalization": "words"}),
+    "loss_cells": ("sentence loss divided by its cells", {"model.loss_normalization": "cells"}),
+    "dropout_0.3": ("dropout 0.3 on the embedded words", {"model.dropout": 0.3}),
+    "table_150": ("pair representation of 150 (not 300)", {"model.table_hidden_dim": 150}),
+    "no_clipping": ("no gradient-norm clipping", {"trainer.grad_norm": None}),
+}
+
+REPORTED = ("ner_f1", "rel_strict_precision", "rel_strict_recall", "rel_strict_f1")
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=os.path.join(REPOSITORY, "..", "shared", "datasets"), help="corpus root")
+    parser.add_argument("--corpus", default="conll04", help="a corpus with an mge_<corpus>.jsonnet config")
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--seeds", default="1,2", help="comma-separated seed numbers")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated names: " + ", ".join(VARIANTS))
+    parser.add_argument("--runs-dir", default=os.path.join(REPOSITORY, "runs", "study"))
+    parser.add_argument("--table-only", action="store_true", help="print the table of the finished runs")
+    return parser.parse_args()
+
+
+def seed_overrides(seed: int) -> Dict[str, int]:
+    """AllenNLP's default seeds shifted by `seed`, so seed 0 is the configs' own run."""
+    return {"random_seed": 13370 + seed, "numpy_seed": 1337 + seed, "pytorch_seed": 133 + seed}
+
+
+def train(args: argparse.Namespace, run_dir: str, overrides: Dict[str, Any]) -> float:
+    """Trains one run into `run_dir` and returns its wall time in seconds."""
+    environment = dict(os.environ, JOINTRE_DATA=args.data, JOINTRE_EPOCHS=str(args.epochs), JOINTRE_CUDA_DEVICE="-1")
+    command = [
+        ALLENNLP,
+        "train",
+        os.path.join(REPOSITORY, "training_configs", f"mge_{args.corpus}.jsonnet"),
+        "-s",
+        run_dir,
+        "--include-package",
+        "jointre_plugins",
+        "--overrides",
+        json.dumps(overrides),
+    ]
+    started = time.time()
+    with open(run_dir + ".log", "w") as log:
+        subprocess.run(command, check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPOSITORY, env=environment)
+    for checkpoint in glob.glob(os.path.join(run_dir, "*.th")):
+        os.remove(checkpoint)
+    return time.time() - started
+
+
+def best_dev_metrics(run_dir: str) -> Optional[Dict[str, float]]:
+    path = os.path.join(run_dir, "metrics.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as metrics_file:
+        metrics = json.load(metrics_file)
+    result = {key: 100 * metrics[f"best_validation_{key}"] for key in REPORTED}
+    result["best_epoch"] = metrics["best_epoch"] + 1
+    return result
+
+
+def summary(values: List[float]) -> str:
+    if len(values) < 2:
+        return f"{values[0]:.1f}"
+    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
+
+
+def print_table(args: argparse.Namespace, variants: List[str], seeds: List[int]) -> None:
+    print(
+        f"\nMGE + table filling, {args.corpus}, {args.epochs} epochs, offline MiniLM-L6, dev split, "
+        "model selected on dev NER F1 + strict relation F1; mean ± sd over seeds (micro, percent)\n"
+    )
+    print("| variant | change | seeds | NER F1 | rel strict P | rel strict R | rel strict F1 | F1 per seed | best epochs |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name in variants:
+        runs = [best_dev_metrics(os.path.join(args.runs_dir, args.corpus, name, f"seed{seed}")) for seed in seeds]
+        done = [run for run in runs if run is not None]
+        if not done:
+            continue
+        columns = [summary([run[key] for run in done]) for key in REPORTED]
+        per_seed = " / ".join(f"{run['rel_strict_f1']:.1f}" for run in done)
+        epochs = " / ".join(str(run["best_epoch"]) for run in done)
+        print(f"| {name} | {VARIANTS[name][0]} | {len(done)} | " + " | ".join(columns) + f" | {per_seed} | {epochs} |")
+
+
+def main() -> None:
+    args = arguments()
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    variants = [name.strip() for name in args.variants.split(",") if name.strip()]
+    unknown = [name for name in variants if name not in VARIANTS]
+    if unknown:
+        sys.exit(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
+    if not args.table_only:
+        for name in variants:
+            for seed in seeds:
+                run_dir = os.path.join(args.runs_dir, args.corpus, name, f"seed{seed}")
+                if best_dev_metrics(run_dir) is not None:
+                    continue
+                os.makedirs(os.path.dirname(run_dir), exist_ok=True)
+                overrides = {**BASELINE, **VARIANTS[name][1], **seed_overrides(seed)}
+                seconds = train(args, run_dir, overrides)
+                print(f"{args.corpus} {name} seed {seed}: {best_dev_metrics(run_dir)} in {seconds:.0f} s", flush=True)
+    print_table(args, variants, seeds)
+
+
+if __name__ == "__main__":
+    main()
