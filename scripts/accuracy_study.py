@@ -37,6 +37,10 @@ VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
     "dropout_0.3": ("dropout 0.3 on the embedded words", {"model.dropout": 0.3}),
     "table_150": ("pair representation of 150 (not 300)", {"model.table_hidden_dim": 150}),
     "no_clipping": ("no gradient-norm clipping", {"trainer.grad_norm": None}),
+    "head_lr_1e-3": (
+        "lr 1e-3 for everything but the transformer",
+        {"trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder)"], {"lr": 1e-3}]]},
+    ),
 }
 
 REPORTED = ("ner_f1", "rel_strict_precision", "rel_strict_recall", "rel_strict_f1")
