@@ -41,6 +41,13 @@ VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
         "lr 1e-3 for everything but the transformer",
         {"trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder)"], {"lr": 1e-3}]]},
     ),
+    "batch_4_head_lr_1e-3": (
+        "batch 4 and lr 1e-3 for everything but the transformer",
+        {
+            "data_loader.batch_sampler.batch_size": 4,
+            "trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder)"], {"lr": 1e-3}]],
+        },
+    ),
 }
 
 REPORTED = ("ner_f1", "rel_strict_precision", "rel_strict_recall", "rel_strict_f1")
