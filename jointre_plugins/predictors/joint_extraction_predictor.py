@@ -17,6 +17,18 @@ from jointre_plugins.predictors.failed_lines import FailedLine, FailedLines
 from jointre_plugins.predictors.windows import merge_windows, window_offsets
 
 
+class _LoadedLine(dict):
+    """
+    An input as `load_line` read it, equal to the input itself, that also keeps the words and
+    gold `load_line` checked, so `predict_batch_json` does not tokenise and parse the line again.
+    """
+
+    def __init__(self, inputs: JsonDict, words: List[str], gold: Optional[Sentence]) -> None:
+        super().__init__(inputs)
+        self.words = words
+        self.gold = gold
+
+
 class _Plan(NamedTuple):
     """How one input is predicted: as one instance (`offsets` is `None`) or in windows."""
 
@@ -84,10 +96,10 @@ class JointExtractionPredictor(Predictor):
         except json.JSONDecodeError as error:
             return self._failed_lines.fail(f"not valid JSON ({error.msg}): {text[:80]!r}")
         try:
-            self._read_input(inputs)
+            words, gold = self._read_input(inputs)
         except ValueError as error:
             return self._failed_lines.fail(str(error))
-        return inputs
+        return _LoadedLine(inputs, words, gold)
 
     def _read_input(self, inputs: Any) -> Tuple[List[str], Optional[Sentence]]:
         """The words and the gold of an input; `ValueError` naming the problem of a bad one."""
@@ -135,7 +147,10 @@ class JointExtractionPredictor(Predictor):
             if isinstance(json_dict, FailedLine):
                 plans.append(None)
                 continue
-            words, gold = self._read_input(json_dict)
+            if isinstance(json_dict, _LoadedLine):
+                words, gold = json_dict.words, json_dict.gold
+            else:
+                words, gold = self._read_input(json_dict)
             if self._window_length is None or len(words) <= self._window_length:
                 plans.append(_Plan(words, gold, None))
                 instances.append(self._dataset_reader.text_to_instance(words, gold))  # type: ignore
