@@ -23,8 +23,11 @@ CONFIG_VARIABLE_DEFAULTS = {
     "JOINTRE_TRANSFORMER": "offline",
     # The hidden size of a transformer the configs do not know; empty for the known ones.
     "JOINTRE_TRANSFORMER_DIM": "",
-    # The number of epochs; empty for the system's.
+    # The number of epochs; empty for the system's (or the profile's).
     "JOINTRE_EPOCHS": "",
+    # "paper" (each system's published hyperparameters) or "cpu" (the short-budget recipe of the
+    # accuracy study, for 10-15 epochs with the offline transformer on a CPU).
+    "JOINTRE_PROFILE": "paper",
     # The ACE04 fold (1 to 5) that mge_ace04.jsonnet trains on.
     "JOINTRE_ACE04_FOLD": "1",
     # "paper" (the system's sizes) or "tiny" (sizes of 8, random transformer weights, the first

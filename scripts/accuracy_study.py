@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
@@ -26,28 +26,45 @@ ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
 BASELINE = {"trainer.optimizer.lr": 1e-4}
 """The benchmark's recipe before the study: the paper's config at lr 1e-4 (batch 16, or 4 on SciERC)."""
 
-VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
-    "baseline": ("benchmark recipe: lr 1e-4, paper batch", {}),
-    "batch_4": ("batch 4 (4x the updates)", {"data_loader.batch_sampler.batch_size": 4}),
-    "batch_4_lr_5e-5": ("batch 4, lr 5e-5", {"data_loader.batch_sampler.batch_size": 4, "trainer.optimizer.lr": 5e-5}),
-    "prior_0.1": ("cells start at probability 0.1 (not 0.01)", {"model.cell_prior": 0.1}),
-    "threshold_0.4": ("threshold 0.4 (SpERT's)", {"model.threshold": 0.4}),
-    "loss_words": ("sentence loss divided by its words", {"model.loss_normalization": "words"}),
-    "loss_cells": ("sentence loss divided by its cells", {"model.loss_normalization": "cells"}),
-    "dropout_0.3": ("dropout 0.3 on the embedded words", {"model.dropout": 0.3}),
-    "table_150": ("pair representation of 150 (not 300)", {"model.table_hidden_dim": 150}),
-    "no_clipping": ("no gradient-norm clipping", {"trainer.grad_norm": None}),
-    "head_lr_1e-3": (
+
+class Variant(NamedTuple):
+    """A recipe: overrides of the baseline, or of a JOINTRE_PROFILE other than "paper"."""
+
+    description: str
+    overrides: Dict[str, Any]
+    profile: str = "paper"
+
+
+BATCH_4_HEAD_LR = {
+    "data_loader.batch_sampler.batch_size": 4,
+    "trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder)"], {"lr": 1e-3}]],
+}
+
+VARIANTS: Dict[str, Variant] = {
+    "baseline": Variant("benchmark recipe: lr 1e-4, paper batch", {}),
+    "batch_4": Variant("batch 4 (4x the updates)", {"data_loader.batch_sampler.batch_size": 4}),
+    "batch_4_lr_5e-5": Variant("batch 4, lr 5e-5", {"data_loader.batch_sampler.batch_size": 4, "trainer.optimizer.lr": 5e-5}),
+    "prior_0.1": Variant("cells start at probability 0.1 (not 0.01)", {"model.cell_prior": 0.1}),
+    "threshold_0.4": Variant("threshold 0.4 (SpERT's)", {"model.threshold": 0.4}),
+    "loss_words": Variant("sentence loss divided by its words", {"model.loss_normalization": "words"}),
+    "loss_cells": Variant("sentence loss divided by its cells", {"model.loss_normalization": "cells"}),
+    "dropout_0.3": Variant("dropout 0.3 on the embedded words", {"model.dropout": 0.3}),
+    "table_150": Variant("pair representation of 150 (not 300)", {"model.table_hidden_dim": 150}),
+    "no_clipping": Variant("no gradient-norm clipping", {"trainer.grad_norm": None}),
+    "head_lr_1e-3": Variant(
         "lr 1e-3 for everything but the transformer",
         {"trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder)"], {"lr": 1e-3}]]},
     ),
-    "batch_4_head_lr_1e-3": (
-        "batch 4 and lr 1e-3 for everything but the transformer",
-        {
-            "data_loader.batch_sampler.batch_size": 4,
-            "trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder)"], {"lr": 1e-3}]],
-        },
+    "batch_4_head_lr_1e-3": Variant("batch 4 and lr 1e-3 for everything but the transformer", BATCH_4_HEAD_LR),
+    "batch_4_head_lr_1e-3_dropout_0.3": Variant(
+        "batch_4_head_lr_1e-3 with dropout 0.3 on the embedded words",
+        {**BATCH_4_HEAD_LR, "model.dropout": 0.3},
     ),
+    "batch_4_head_lr_1e-3_lr_5e-5": Variant(
+        "batch_4_head_lr_1e-3 with lr 5e-5 for the transformer",
+        {**BATCH_4_HEAD_LR, "trainer.optimizer.lr": 5e-5},
+    ),
+    "cpu_profile": Variant("JOINTRE_PROFILE=cpu, as it stands", {}, "cpu"),
 }
 
 REPORTED = ("ner_f1", "rel_strict_precision", "rel_strict_recall", "rel_strict_f1")
@@ -70,9 +87,17 @@ def seed_overrides(seed: int) -> Dict[str, int]:
     return {"random_seed": 13370 + seed, "numpy_seed": 1337 + seed, "pytorch_seed": 133 + seed}
 
 
-def train(args: argparse.Namespace, run_dir: str, overrides: Dict[str, Any]) -> float:
+def train(args: argparse.Namespace, run_dir: str, variant: Variant, seed: int) -> float:
     """Trains one run into `run_dir` and returns its wall time in seconds."""
-    environment = dict(os.environ, JOINTRE_DATA=args.data, JOINTRE_EPOCHS=str(args.epochs), JOINTRE_CUDA_DEVICE="-1")
+    environment = dict(
+        os.environ,
+        JOINTRE_DATA=args.data,
+        JOINTRE_EPOCHS=str(args.epochs),
+        JOINTRE_CUDA_DEVICE="-1",
+        JOINTRE_PROFILE=variant.profile,
+    )
+    baseline = BASELINE if variant.profile == "paper" else {}
+    overrides = {**baseline, **variant.overrides, **seed_overrides(seed)}
     command = [
         ALLENNLP,
         "train",
@@ -124,7 +149,7 @@ def print_table(args: argparse.Namespace, variants: List[str], seeds: List[int])
         columns = [summary([run[key] for run in done]) for key in REPORTED]
         per_seed = " / ".join(f"{run['rel_strict_f1']:.1f}" for run in done)
         epochs = " / ".join(str(run["best_epoch"]) for run in done)
-        print(f"| {name} | {VARIANTS[name][0]} | {len(done)} | " + " | ".join(columns) + f" | {per_seed} | {epochs} |")
+        print(f"| {name} | {VARIANTS[name].description} | {len(done)} | " + " | ".join(columns) + f" | {per_seed} | {epochs} |")
 
 
 def main() -> None:
@@ -141,8 +166,7 @@ def main() -> None:
                 if best_dev_metrics(run_dir) is not None:
                     continue
                 os.makedirs(os.path.dirname(run_dir), exist_ok=True)
-                overrides = {**BASELINE, **VARIANTS[name][1], **seed_overrides(seed)}
-                seconds = train(args, run_dir, overrides)
+                seconds = train(args, run_dir, VARIANTS[name], seed)
                 print(f"{args.corpus} {name} seed {seed}: {best_dev_metrics(run_dir)} in {seconds:.0f} s", flush=True)
     print_table(args, variants, seeds)
 

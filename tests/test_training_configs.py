@@ -11,6 +11,7 @@ import pytest
 import torch.multiprocessing
 from allennlp.commands.train import train_model, train_model_from_file
 from allennlp.common import Params
+from allennlp.training.optimizers import Optimizer
 
 from tests.conftest import FIXTURES, REPOSITORY
 
@@ -130,6 +131,39 @@ def test_defaults_are_the_systems(name, batch_size, paper_model, dim, monkeypatc
     assert params["dataset_reader"]["token_indexers"]["tokens"]["model_name"] == paper_model
 
 
+@pytest.mark.parametrize("name, epochs", [("mge_conll04.jsonnet", 15), ("mge_scierc.jsonnet", 10)])
+def test_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
+    monkeypatch.setenv("JOINTRE_PROFILE", "cpu")
+    params = config(name)
+    assert params["trainer"]["optimizer"] == {
+        "type": "adamw",
+        "lr": 1e-4,
+        "weight_decay": 0,
+        "parameter_groups": [[["^(?!_text_field_embedder\\.)"], {"lr": 1e-3}]],
+    }
+    assert params["trainer"]["num_epochs"] == epochs
+    assert params["trainer"]["learning_rate_scheduler"]["cut_frac"] == 0.1
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 4
+    assert params["model"]["threshold"] == 0.5
+    monkeypatch.setenv("JOINTRE_EPOCHS", "3")
+    assert config(name)["trainer"]["num_epochs"] == 3
+
+
+def test_cpu_profile_trains_the_transformer_and_the_rest_at_their_own_rates(tiny, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOINTRE_PROFILE", "cpu")
+    model = train_model_from_file(str(CONFIG_DIRECTORY / "mge_conll04.jsonnet"), str(tmp_path / "run"))
+    trained = json.loads((tmp_path / "run" / "config.json").read_text())
+    named = [[name, parameter] for name, parameter in model.named_parameters() if parameter.requires_grad]
+    optimizer = Optimizer.from_params(model_parameters=named, params=Params(trained["trainer"]["optimizer"]))
+    head, transformer = optimizer.param_groups
+    names = {id(parameter): name for name, parameter in named}
+    assert head["lr"] == 1e-3 and transformer["lr"] == 1e-4
+    assert all(not names[id(parameter)].startswith("_text_field_embedder.") for parameter in head["params"])
+    assert {names[id(parameter)].split(".")[0] for parameter in transformer["params"]} == {"_text_field_embedder"}
+    assert len(head["params"]) + len(transformer["params"]) == len(named)
+    assert any(name.startswith("_encoder.") for name, _ in named)
+
+
 def test_a_system_table_sets_what_the_trainer_does(tmp_path):
     leaf = tmp_path / "selected_on_relations.jsonnet"
     leaf.write_text(
@@ -190,7 +224,7 @@ def test_distributed_devices_share_the_systems_batch(monkeypatch):
         config("mge_scierc.jsonnet")
 
 
-@pytest.mark.parametrize("variable", ["JOINTRE_SIZE", "JOINTRE_AMP", "JOINTRE_EVALUATE_ON_TEST"])
+@pytest.mark.parametrize("variable", ["JOINTRE_SIZE", "JOINTRE_PROFILE", "JOINTRE_AMP", "JOINTRE_EVALUATE_ON_TEST"])
 def test_a_misspelt_choice_is_an_error(variable, monkeypatch):
     monkeypatch.setenv(variable, "yes")
     with pytest.raises(RuntimeError, match=f'{variable} must be one of .*, not "yes"'):

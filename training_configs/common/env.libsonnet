@@ -14,6 +14,8 @@ local devices = std.extVar('JOINTRE_DISTRIBUTED');
   transformer: std.extVar('JOINTRE_TRANSFORMER'),
   transformer_dim: std.extVar('JOINTRE_TRANSFORMER_DIM'),
   epochs: std.extVar('JOINTRE_EPOCHS'),
+  // 'paper': each system's published hyperparameters; 'cpu': its short-budget profile.
+  cpu_profile: choice('JOINTRE_PROFILE', ['paper', 'cpu']) == 'cpu',
   ace04_fold: std.extVar('JOINTRE_ACE04_FOLD'),
   tiny: choice('JOINTRE_SIZE', ['paper', 'tiny']) == 'tiny',
   // Empty leaves the choice to AllenNLP: the first GPU when there is one, else the CPU.

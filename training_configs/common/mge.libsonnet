@@ -2,6 +2,7 @@
 // hyperparameters for each corpus, and the experiment a leaf config builds from them.
 local corpora = import 'corpora.libsonnet';
 local embeddings = import 'embeddings.libsonnet';
+local env = import 'env.libsonnet';
 local experiment = import 'experiment.libsonnet';
 local models = import 'models.libsonnet';
 
@@ -27,10 +28,25 @@ local paper = {
     conll04: paper { transformer: 'bert-base-cased' },
   },
 
+  // JOINTRE_PROFILE=cpu: what the accuracy study (scripts/accuracy_study.py, issue 7) found best
+  // for a short run of the offline MiniLM on a CPU. The paper's lr of 2e-5 over 100 epochs learns
+  // little in 15; four times the updates (batch 4) and a head (encoder and tables) that learns
+  // ten times faster than the transformer bring most of what a short run lacks. Epochs: 15, or 10
+  // on SciERC, which has twice CoNLL04's sentences.
+  cpu_profile:: {
+    local cpu = { lr: 1e-4, head_lr: 1e-3, batch_size: 4, epochs: 15 },
+    ace05: cpu,
+    ace04: cpu,
+    scierc: cpu { epochs: 10 },
+    scierc_dygie: self.scierc,
+    conll04: cpu,
+  },
+
   // corpus: a key of corpora.libsonnet. embedding: an entry of embeddings.libsonnet; by default
   // the transformer JOINTRE_TRANSFORMER chooses, the paper's for the corpus under "paper".
   experiment(corpus, embedding=null)::
-    local hyperparameters = self.hyperparameters[corpus];
+    local hyperparameters =
+      self.hyperparameters[corpus] + (if env.cpu_profile then self.cpu_profile[corpus] else {});
     local input =
       if embedding == null then embeddings.transformer(hyperparameters.transformer) else embedding;
     local model = models.table_filling(input, models.mge(input.output_dim));

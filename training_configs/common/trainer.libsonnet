@@ -1,12 +1,19 @@
-// The trainer, from a system's hyperparameters (lr, epochs, warmup_fraction, validation_metric)
-// and the variables that choose the device.
+// The trainer, from a system's hyperparameters (lr, head_lr, epochs, warmup_fraction,
+// validation_metric) and the variables that choose the device.
 local env = import 'env.libsonnet';
+
+// head_lr, when set, is the learning rate of every parameter outside the text field embedder
+// (encoder and decoder), which then learn at a different rate from the transformer.
+local parameter_groups(hyperparameters) =
+  if std.objectHas(hyperparameters, 'head_lr') && hyperparameters.head_lr != null then
+    { parameter_groups: [[['^(?!_text_field_embedder\\.)'], { lr: hyperparameters.head_lr }]] }
+  else {};
 
 {
   trainer(hyperparameters):: {
     num_epochs: if env.epochs == '' then hyperparameters.epochs else std.parseInt(env.epochs),
     validation_metric: hyperparameters.validation_metric,
-    optimizer: { type: 'adamw', lr: hyperparameters.lr, weight_decay: 0.0 },
+    optimizer: { type: 'adamw', lr: hyperparameters.lr, weight_decay: 0.0 } + parameter_groups(hyperparameters),
     // Slanted triangular with a large ratio is linear warm-up then linear decay to ~0; unlike
     // linear_with_warmup it takes the warm-up as a fraction, so it needs no step count here.
     learning_rate_scheduler: {
