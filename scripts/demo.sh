@@ -2,7 +2,8 @@
 # The main job: train MGE with table filling on the CoNLL04 sample in fixtures/data/conll04 (200
 # training and 50 development sentences of the real corpus), evaluate the archive, and predict on
 # a raw sentence, with the offline MiniLM transformer and the short-budget profile
-# (JOINTRE_PROFILE=cpu: 15 epochs, batch 4, lr 1e-4 for the transformer and 1e-3 for the rest).
+# (JOINTRE_PROFILE=cpu: 15 epochs, batch 4, lr 1e-4 for the transformer and 1e-3 for the rest,
+# dropout 0.3).
 # DEMO_EPOCHS changes the number of epochs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

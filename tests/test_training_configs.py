@@ -126,6 +126,7 @@ def test_defaults_are_the_systems(name, batch_size, paper_model, dim, monkeypatc
     assert params["model"]["threshold"] == 0.5
     assert params["model"]["encoder"] == {"type": "mge", "input_dim": dim, "hidden_dim": 300}
     assert params["model"]["table_hidden_dim"] == 300
+    assert params["model"]["dropout"] == 0.1
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["model_name"] == paper_model and "load_weights" not in embedder
     assert params["dataset_reader"]["token_indexers"]["tokens"]["model_name"] == paper_model
@@ -145,6 +146,7 @@ def test_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
     assert params["trainer"]["learning_rate_scheduler"]["cut_frac"] == 0.1
     assert params["data_loader"]["batch_sampler"]["batch_size"] == 4
     assert params["model"]["threshold"] == 0.5
+    assert params["model"]["dropout"] == 0.3
     monkeypatch.setenv("JOINTRE_EPOCHS", "3")
     assert config(name)["trainer"]["num_epochs"] == 3
 
