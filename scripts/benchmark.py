@@ -1,8 +1,8 @@
 """
 Trains mge_conll04 on the real CoNLL04 (train, model selection on dev) with the short-budget
 profile (JOINTRE_PROFILE=cpu: 15 epochs, batch 4, lr 1e-4 for the transformer and 1e-3 for the
-rest, dropout 0.3), then measures prediction throughput against the bare transformer on the dev sentences.
-Prints the figures the README's results section reports.
+rest, dropout 0.3), then measures prediction throughput against the bare transformer on the dev
+sentences. Prints the figures the README's results section reports.
 
     .venv/bin/python scripts/benchmark.py --data ../shared/datasets
 """
