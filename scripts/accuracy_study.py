@@ -65,6 +65,12 @@ VARIANTS: Dict[str, Variant] = {
         {**BATCH_4_HEAD_LR, "trainer.optimizer.lr": 5e-5},
     ),
     "cpu_profile": Variant("JOINTRE_PROFILE=cpu, as it stands", {}, "cpu"),
+    "cpu_relation_weight_3": Variant(
+        "cpu profile, gold relation cells weigh 3 in the loss", {"model.relation_positive_weight": 3.0}, "cpu"
+    ),
+    "cpu_relation_weight_10": Variant(
+        "cpu profile, gold relation cells weigh 10 in the loss", {"model.relation_positive_weight": 10.0}, "cpu"
+    ),
 }
 
 REPORTED = ("ner_f1", "rel_strict_precision", "rel_strict_recall", "rel_strict_f1")

@@ -96,6 +96,20 @@ def hand_built_tables(num_tokens: int = 5):
     return {"entity_logits": entity_logits, "relation_logits": relation_logits}
 
 
+def test_relation_positive_weight_scales_the_loss_of_gold_relation_cells_only():
+    scores = hand_built_tables()
+    mask = torch.tensor([[True, True, False, False, False]])
+    gold = Sentence(("a", "b"), (Entity(0, 1, "Peop"), Entity(1, 2, "Loc")), (Relation(0, 1, "Live_In"),))
+    paper = tiny_model().losses(scores, mask, [gold])
+    weighted = tiny_model(relation_positive_weight=4.0).losses(scores, mask, [gold])
+    # The gold cell (0, 1, Live_In) sits at logit -10: its loss is softplus(10), now counted 4 times.
+    gold_cell_loss = torch.nn.functional.softplus(torch.tensor(10.0))
+    assert torch.isclose(weighted["relation"], paper["relation"] + 3 * gold_cell_loss)
+    assert torch.isclose(weighted["entity"], paper["entity"])
+    with pytest.raises(ConfigurationError, match="relation_positive_weight must be positive, not 0.0"):
+        tiny_model(relation_positive_weight=0.0)
+
+
 def test_decoding_hand_built_tables_gives_known_triples():
     model = tiny_model()
     mask = torch.tensor([[True] * 5])
