@@ -7,8 +7,13 @@ Runs go to --runs-dir/<corpus>/<variant>/seed<k>; a run whose metrics.json exist
 again, so the study can be stopped and resumed, and --table-only prints what is there. Only the
 metrics, the config and the archive are kept of each run.
 
+--relation-thresholds re-evaluates each finished run's archive on dev with those relation
+thresholds (the model's `relation_threshold`; the selected epoch stays the one chosen at 0.5) and
+prints a second table; each evaluation is kept next to its run and not repeated.
+
     python scripts/accuracy_study.py --corpus conll04 --epochs 15 --variants baseline,batch_4
     python scripts/accuracy_study.py --corpus conll04 --epochs 15 --table-only
+    python scripts/accuracy_study.py --corpus conll04 --table-only --variants cpu_profile --relation-thresholds 0.5,0.3,0.2
 """
 import argparse
 import glob
@@ -82,6 +87,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated names: " + ", ".join(VARIANTS))
     parser.add_argument("--runs-dir", default=os.path.join(REPOSITORY, "runs", "study"))
     parser.add_argument("--table-only", action="store_true", help="print the table of the finished runs")
+    parser.add_argument(
+        "--relation-thresholds", default="", help="comma-separated relation thresholds to re-evaluate the runs at"
+    )
     return parser.parse_args()
 
 
@@ -131,6 +139,36 @@ def best_dev_metrics(run_dir: str) -> Optional[Dict[str, float]]:
     return result
 
 
+def relation_threshold_metrics(run_dir: str, threshold: float) -> Optional[Dict[str, float]]:
+    """Dev metrics of a finished run's archive with `relation_threshold` set to `threshold`."""
+    archive = os.path.join(run_dir, "model.tar.gz")
+    if not os.path.isfile(archive):
+        return None
+    path = os.path.join(run_dir, f"dev_relation_threshold_{threshold}.json")
+    if not os.path.isfile(path):
+        with open(os.path.join(run_dir, "config.json")) as config_file:
+            dev_file = json.load(config_file)["validation_data_path"]
+        command = [
+            ALLENNLP,
+            "evaluate",
+            archive,
+            dev_file,
+            "--output-file",
+            path,
+            "--cuda-device",
+            "-1",
+            "--include-package",
+            "jointre_plugins",
+            "--overrides",
+            json.dumps({"model.relation_threshold": threshold}),
+        ]
+        with open(path[: -len(".json")] + ".log", "w") as log:
+            subprocess.run(command, check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPOSITORY)
+    with open(path) as metrics_file:
+        metrics = json.load(metrics_file)
+    return {key: 100 * metrics[key] for key in REPORTED}
+
+
 def summary(values: List[float]) -> str:
     if len(values) < 2:
         return f"{values[0]:.1f}"
@@ -155,6 +193,24 @@ def print_table(args: argparse.Namespace, variants: List[str], seeds: List[int])
         print(f"| {name} | {VARIANTS[name].description} | {len(done)} | " + " | ".join(columns) + f" | {per_seed} | {epochs} |")
 
 
+def print_threshold_table(args: argparse.Namespace, variants: List[str], seeds: List[int], thresholds: List[float]) -> None:
+    print("\nThe same runs re-evaluated on dev at other relation thresholds (entities stay at 0.5)\n")
+    print("| variant | relation threshold | seeds | rel strict P | rel strict R | rel strict F1 | F1 per seed |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name in variants:
+        for threshold in thresholds:
+            runs = [
+                relation_threshold_metrics(os.path.join(args.runs_dir, args.corpus, name, f"seed{seed}"), threshold)
+                for seed in seeds
+            ]
+            done = [run for run in runs if run is not None]
+            if not done:
+                continue
+            columns = [summary([run[key] for run in done]) for key in REPORTED[1:]]
+            per_seed = " / ".join(f"{run['rel_strict_f1']:.1f}" for run in done)
+            print(f"| {name} | {threshold} | {len(done)} | " + " | ".join(columns) + f" | {per_seed} |")
+
+
 def main() -> None:
     args = arguments()
     seeds = [int(seed) for seed in args.seeds.split(",")]
@@ -172,6 +228,9 @@ def main() -> None:
                 seconds = train(args, run_dir, VARIANTS[name], seed)
                 print(f"{args.corpus} {name} seed {seed}: {best_dev_metrics(run_dir)} in {seconds:.0f} s", flush=True)
     print_table(args, variants, seeds)
+    if args.relation_thresholds:
+        thresholds = [float(threshold) for threshold in args.relation_thresholds.split(",")]
+        print_threshold_table(args, variants, seeds, thresholds)
 
 
 if __name__ == "__main__":

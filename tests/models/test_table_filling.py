@@ -125,7 +125,7 @@ def test_decoding_hand_built_tables_gives_known_triples():
 
 def test_decoding_ignores_padding_and_respects_the_threshold():
     model = tiny_model(threshold=0.53)  # logit(0.53) = 0.12: the Loc span at 0.1 drops out
-    assert math.isclose(model._threshold_logit, math.log(0.53 / 0.47))
+    assert math.isclose(model._threshold_logits["relation"], math.log(0.53 / 0.47))
     mask = torch.tensor([[True, True, True, True, False]])
     [prediction] = model.decode(hand_built_tables(), mask, [["w0", "w1", "w2", "w3"]])
     assert prediction.entities == (Entity(0, 2, "Peop"), Entity(3, 4, "Loc"))
@@ -160,9 +160,23 @@ def test_a_plain_encoder_feeds_both_tables():
     assert model.task_output_dim("entity") == model.task_output_dim("relation") == 4
 
 
-def test_threshold_must_be_a_probability():
-    with pytest.raises(ConfigurationError, match="threshold must be a probability strictly between 0 and 1, not 0.0"):
-        tiny_model(threshold=0.0)
+def test_relation_threshold_applies_to_the_relation_table_only():
+    # Live_In at logit 2.0 (0.88) and Work_For at 2.0 fall below 0.9; the entities stay at 0.5.
+    model = tiny_model(relation_threshold=0.9)
+    mask = torch.tensor([[True] * 5])
+    [prediction] = model.decode(hand_built_tables(), mask, [["w0", "w1", "w2", "w3", "w4"]])
+    assert prediction.entities == (Entity(0, 2, "Peop"), Entity(3, 4, "Loc"), Entity(3, 5, "Loc"))
+    assert prediction.relations == ()
+    lenient = tiny_model(threshold=0.9, relation_threshold=0.5)
+    [prediction] = lenient.decode(hand_built_tables(), mask, [["w0", "w1", "w2", "w3", "w4"]])
+    assert prediction.entities == (Entity(0, 2, "Peop"),)
+    assert prediction.relations == ()  # the relation cells fire, but no entity starts at word 3
+
+
+@pytest.mark.parametrize("name", ["threshold", "relation_threshold"])
+def test_thresholds_must_be_probabilities(name):
+    with pytest.raises(ConfigurationError, match=f"^{name} must be a probability strictly between 0 and 1, not 0.0"):
+        tiny_model(**{name: 0.0})
 
 
 def test_is_registered_and_built_from_params():
@@ -180,7 +194,7 @@ def test_is_registered_and_built_from_params():
     )
     model = Model.from_params(vocab=vocab, params=params)
     assert type(model) is TableFillingModel
-    assert math.isclose(model._threshold_logit, math.log(0.4 / 0.6))
+    assert model._threshold_logits == pytest.approx({"entity": math.log(0.4 / 0.6), "relation": math.log(0.4 / 0.6)})
     assert model._entity_table._output.out_features == 1 and model.task_output_dim("entity") == 6
     assert TableFillingModel.default_predictor == "joint_extraction"
 
