@@ -127,6 +127,7 @@ def test_defaults_are_the_systems(name, batch_size, paper_model, dim, monkeypatc
     assert params["model"]["encoder"] == {"type": "mge", "input_dim": dim, "hidden_dim": 300}
     assert params["model"]["table_hidden_dim"] == 300
     assert params["model"]["dropout"] == 0.1
+    assert "parameter_groups" not in params["trainer"]["optimizer"]
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["model_name"] == paper_model and "load_weights" not in embedder
     assert params["dataset_reader"]["token_indexers"]["tokens"]["model_name"] == paper_model
@@ -166,7 +167,9 @@ def test_cpu_profile_trains_the_transformer_and_the_rest_at_their_own_rates(tiny
     assert any(name.startswith("_encoder.") for name, _ in named)
 
 
-def test_a_system_table_sets_what_the_trainer_does(tmp_path):
+@pytest.mark.parametrize("profile", ["paper", "cpu"])
+def test_a_system_table_sets_what_the_trainer_does(profile, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOINTRE_PROFILE", profile)
     leaf = tmp_path / "selected_on_relations.jsonnet"
     leaf.write_text(
         f"local mge = import '{COMMON}/mge.libsonnet';\n"

@@ -33,13 +33,14 @@ class TableFillingModel(JointExtractionModel):
     and the object of a relation of type l (eqs. 9-10).
 
     Every cell is an independent sigmoid; a cell is predicted when its probability reaches
-    `threshold` (eq. 11), and each predicted relation cell (i, j, l) links every predicted entity
-    starting at word i to every predicted entity starting at word j (eq. 12), except an entity
-    to itself. The loss is binary cross-entropy summed over the valid cells of a sentence (eq. 13),
-    NER and RE added (eq. 14), and averaged over the sentences of a batch (`loss_normalization`
-    offers two other weightings of long sentences, for short training budgets). Gold items of a type
-    the vocabulary lacks have no table and are left out of the targets (the metric still counts
-    them as misses).
+    `threshold` (eq. 11; `relation_threshold` for relation cells when set), and each predicted
+    relation cell (i, j, l) links every predicted entity starting at word i to every predicted
+    entity starting at word j (eq. 12), except an entity to itself. The loss is binary
+    cross-entropy summed over the valid cells of a sentence (eq. 13), NER and RE added (eq. 14),
+    and averaged over the sentences of a batch. For short training budgets, `loss_normalization`
+    offers two other weightings of long sentences and `relation_positive_weight` weighs gold
+    relation cells above empty ones; their defaults are eq. 13. Gold items of a type the vocabulary
+    lacks have no table and are left out of the targets (the metric still counts them as misses).
 
     Registered as a `Model` with name "table_filling".
 
@@ -112,6 +113,8 @@ class TableFillingModel(JointExtractionModel):
             raise ConfigurationError(
                 f"loss_normalization must be one of {LOSS_NORMALIZATIONS}, not {loss_normalization!r}"
             )
+        if not 0.0 < cell_prior < 1.0:
+            raise ConfigurationError(f"cell_prior must be a probability strictly between 0 and 1, not {cell_prior}")
         if relation_positive_weight <= 0.0:
             raise ConfigurationError(f"relation_positive_weight must be positive, not {relation_positive_weight}")
         self._loss_normalization = loss_normalization

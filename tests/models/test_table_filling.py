@@ -106,8 +106,6 @@ def test_relation_positive_weight_scales_the_loss_of_gold_relation_cells_only():
     gold_cell_loss = torch.nn.functional.softplus(torch.tensor(10.0))
     assert torch.isclose(weighted["relation"], paper["relation"] + 3 * gold_cell_loss)
     assert torch.isclose(weighted["entity"], paper["entity"])
-    with pytest.raises(ConfigurationError, match="relation_positive_weight must be positive, not 0.0"):
-        tiny_model(relation_positive_weight=0.0)
 
 
 def test_decoding_hand_built_tables_gives_known_triples():
@@ -125,7 +123,8 @@ def test_decoding_hand_built_tables_gives_known_triples():
 
 def test_decoding_ignores_padding_and_respects_the_threshold():
     model = tiny_model(threshold=0.53)  # logit(0.53) = 0.12: the Loc span at 0.1 drops out
-    assert math.isclose(model._threshold_logits["relation"], math.log(0.53 / 0.47))
+    logit = math.log(0.53 / 0.47)
+    assert model._threshold_logits == pytest.approx({"entity": logit, "relation": logit})
     mask = torch.tensor([[True, True, True, True, False]])
     [prediction] = model.decode(hand_built_tables(), mask, [["w0", "w1", "w2", "w3"]])
     assert prediction.entities == (Entity(0, 2, "Peop"), Entity(3, 4, "Loc"))
@@ -173,10 +172,19 @@ def test_relation_threshold_applies_to_the_relation_table_only():
     assert prediction.relations == ()  # the relation cells fire, but no entity starts at word 3
 
 
-@pytest.mark.parametrize("name", ["threshold", "relation_threshold"])
-def test_thresholds_must_be_probabilities(name):
-    with pytest.raises(ConfigurationError, match=f"^{name} must be a probability strictly between 0 and 1, not 0.0"):
-        tiny_model(**{name: 0.0})
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("threshold", 0.0, "threshold must be a probability strictly between 0 and 1, not 0.0"),
+        ("relation_threshold", 1.0, "relation_threshold must be a probability strictly between 0 and 1, not 1.0"),
+        ("cell_prior", 1.5, "cell_prior must be a probability strictly between 0 and 1, not 1.5"),
+        ("loss_normalization", "tokens", "loss_normalization must be one of .*, not 'tokens'"),
+        ("relation_positive_weight", 0.0, "relation_positive_weight must be positive, not 0.0"),
+    ],
+)
+def test_invalid_options_are_configuration_errors(option, value, message):
+    with pytest.raises(ConfigurationError, match=f"^{message}$"):
+        tiny_model(**{option: value})
 
 
 def test_is_registered_and_built_from_params():
@@ -214,6 +222,5 @@ def test_loss_normalization_divides_each_sentence_by_its_words_or_cells(normaliz
 
 def test_cell_prior_sets_the_initial_probability_of_every_cell():
     model = tiny_model(cell_prior=0.2)
-    assert torch.allclose(torch.sigmoid(model._entity_table._output.bias), torch.tensor(0.2))
-    with pytest.raises(ConfigurationError, match="loss_normalization must be one of"):
-        tiny_model(loss_normalization="tokens")
+    for table in (model._entity_table, model._relation_table):
+        assert torch.allclose(torch.sigmoid(table._output.bias), torch.tensor(0.2))
