@@ -27,7 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
@@ -169,6 +169,13 @@ def relation_threshold_metrics(run_dir: str, threshold: float) -> Optional[Dict[
     return {key: 100 * metrics[key] for key in REPORTED}
 
 
+def seed_columns(runs: List[Dict[str, float]], keys: Tuple[str, ...]) -> str:
+    """The mean ± sd of each key over the runs, then strict relation F1 seed by seed, as table cells."""
+    columns = [summary([run[key] for run in runs]) for key in keys]
+    per_seed = " / ".join(f"{run['rel_strict_f1']:.1f}" for run in runs)
+    return " | ".join(columns) + f" | {per_seed}"
+
+
 def summary(values: List[float]) -> str:
     if len(values) < 2:
         return f"{values[0]:.1f}"
@@ -190,14 +197,12 @@ def print_table(args: argparse.Namespace, variants: List[str], seeds: List[int])
         done = [run for run in runs if run is not None]
         if not done:
             continue
-        columns = [summary([run[key] for run in done]) for key in REPORTED]
-        per_seed = " / ".join(f"{run['rel_strict_f1']:.1f}" for run in done)
         epochs = " / ".join(str(run["best_epoch"]) for run in done)
         lengths = "/".join(sorted({str(run["epochs"]) for run in done}))
         print(
             f"| {name} | {VARIANTS[name].description} | {lengths} | {len(done)} | "
-            + " | ".join(columns)
-            + f" | {per_seed} | {epochs} |"
+            + seed_columns(done, REPORTED)
+            + f" | {epochs} |"
         )
 
 
@@ -216,9 +221,7 @@ def print_threshold_table(
             done = [run for run in runs if run is not None]
             if not done:
                 continue
-            columns = [summary([run[key] for run in done]) for key in REPORTED[1:]]
-            per_seed = " / ".join(f"{run['rel_strict_f1']:.1f}" for run in done)
-            print(f"| {name} | {threshold} | {len(done)} | " + " | ".join(columns) + f" | {per_seed} |")
+            print(f"| {name} | {threshold} | {len(done)} | " + seed_columns(done, REPORTED[1:]) + " |")
 
 
 def main() -> None:

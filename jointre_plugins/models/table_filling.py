@@ -118,7 +118,10 @@ class TableFillingModel(JointExtractionModel):
         if relation_positive_weight <= 0.0:
             raise ConfigurationError(f"relation_positive_weight must be positive, not {relation_positive_weight}")
         self._loss_normalization = loss_normalization
-        self._positive_weights = {"entity": 1.0, "relation": relation_positive_weight}
+        # None leaves eq. 13 as it is, without a per-cell multiplication on every forward pass.
+        self._positive_weights = {"entity": None, "relation": relation_positive_weight}
+        if relation_positive_weight == 1.0:
+            self._positive_weights["relation"] = None
         self._entity_table = PairTableScorer(
             self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS), cell_prior
         )
@@ -179,8 +182,9 @@ class TableFillingModel(JointExtractionModel):
             ("relation", scores["relation_logits"], relation_targets),
         ):
             # (batch_size, num_tokens, num_tokens, num_labels)
+            weight = self._positive_weights[task]
             cell_losses = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, targets, reduction="none", pos_weight=logits.new_tensor(self._positive_weights[task])
+                logits, targets, reduction="none", pos_weight=None if weight is None else logits.new_tensor(weight)
             )
             per_sentence = (cell_losses * cells[task].unsqueeze(-1)).sum(dim=(1, 2, 3))  # (batch_size,)
             if self._loss_normalization == "words":
