@@ -123,7 +123,7 @@ def test_defaults_are_the_systems(name, batch_size, paper_model, dim, monkeypatc
     assert params["data_loader"]["batch_sampler"]["batch_size"] == batch_size
     assert params["dataset_reader"]["max_length"] == 128
     assert "max_instances" not in params["dataset_reader"]
-    assert params["model"]["threshold"] == 0.5
+    assert params["model"]["threshold"] == params["model"]["relation_threshold"] == 0.5
     assert params["model"]["encoder"] == {"type": "mge", "input_dim": dim, "hidden_dim": 300}
     assert params["model"]["table_hidden_dim"] == 300
     assert params["model"]["dropout"] == 0.1
@@ -147,6 +147,7 @@ def test_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
     assert params["trainer"]["learning_rate_scheduler"]["cut_frac"] == 0.1
     assert params["data_loader"]["batch_sampler"]["batch_size"] == 4
     assert params["model"]["threshold"] == 0.5
+    assert params["model"]["relation_threshold"] == 0.2
     assert params["model"]["dropout"] == 0.3
     monkeypatch.setenv("JOINTRE_EPOCHS", "3")
     assert config(name)["trainer"]["num_epochs"] == 3

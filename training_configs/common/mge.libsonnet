@@ -17,6 +17,8 @@ local paper = {
   validation_metric: ['+ner_f1', '+rel_strict_f1'],
   // On the embedded words; the paper does not say.
   dropout: 0.1,
+  // Eq. 11: every cell, entity or relation, is predicted from probability 0.5.
+  relation_threshold: 0.5,
 };
 
 {
@@ -37,9 +39,13 @@ local paper = {
   // little in 15; batch 4 (four times the updates on the corpora the paper trains at 16) and a
   // head (encoder and tables) that learns ten times faster than the transformer bring most of
   // what a short run lacks. Dropout 0.3 measured level with 0.1 on CoNLL04 and is kept for its
-  // NER. Epochs: 15, or 10 on SciERC, which has twice CoNLL04's sentences.
+  // NER. Relation cells are predicted from probability 0.2: trained and selected so, CoNLL04
+  // measured 64.1 strict F1 against 63.9 at the paper's 0.5 (2 seeds each), with recall 3.4
+  // points closer to precision (table filling trains every cell as a negative, so it predicts
+  // conservatively).
+  // Epochs: 15, or 10 on SciERC, which has twice CoNLL04's sentences.
   cpu_profile:: {
-    local cpu = { lr: 1e-4, head_lr: 1e-3, batch_size: 4, epochs: 15, dropout: 0.3 },
+    local cpu = { lr: 1e-4, head_lr: 1e-3, batch_size: 4, epochs: 15, dropout: 0.3, relation_threshold: 0.2 },
     ace05: cpu,
     ace04: cpu,
     scierc: cpu { epochs: 10 },
@@ -60,6 +66,11 @@ local paper = {
     local hyperparameters = self.hyperparameters[corpus];
     local input =
       if embedding == null then embeddings.transformer(hyperparameters.transformer) else embedding;
-    local model = models.table_filling(input, models.mge(input.output_dim), dropout=hyperparameters.dropout);
+    local model = models.table_filling(
+      input,
+      models.mge(input.output_dim),
+      relation_threshold=hyperparameters.relation_threshold,
+      dropout=hyperparameters.dropout,
+    );
     experiment.experiment(corpora[corpus], input, model, hyperparameters),
 }
