@@ -44,7 +44,12 @@ class Variant(NamedTuple):
     profile: str = "paper"
 
 
-HEAD_LR = {"trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder\\.)"], {"lr": 1e-3}]]}
+def head_lr(lr: float) -> Dict[str, Any]:
+    """The override that trains every parameter outside the text field embedder at `lr`."""
+    return {"trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder\\.)"], {"lr": lr}]]}
+
+
+HEAD_LR = head_lr(1e-3)
 """lr 1e-3 for every parameter outside the text field embedder (`head_lr` of the cpu profile)."""
 
 BATCH_4_HEAD_LR = {"data_loader.batch_sampler.batch_size": 4, **HEAD_LR}
@@ -78,7 +83,7 @@ VARIANTS: Dict[str, Variant] = {
     ),
     "cpu_head_lr_3e-3": Variant(
         "cpu_profile_threshold_0.5 with lr 3e-3 for everything but the transformer",
-        {**AT_0_5, "trainer.optimizer.parameter_groups": [[["^(?!_text_field_embedder\\.)"], {"lr": 3e-3}]]},
+        {**AT_0_5, **head_lr(3e-3)},
         "cpu",
     ),
     "cpu_lr_2e-4": Variant(
