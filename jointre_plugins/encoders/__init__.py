@@ -1,2 +1,3 @@
 from jointre_plugins.encoders.mge import MultiGateEncoder
 from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder
+from jointre_plugins.encoders.srn import SelectionRecurrentNetwork

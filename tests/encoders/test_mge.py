@@ -4,17 +4,9 @@ from allennlp.common import Params
 from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
 
 from jointre_plugins.encoders.mge import MultiGateEncoder
+from tests.encoders.batches import assert_padding_changes_no_real_position, inputs_and_mask
 
 GATES = ("entity_task_gate", "relation_task_gate", "entity_interaction_gate", "relation_interaction_gate")
-
-
-def inputs_and_mask(batch_size: int = 3, num_tokens: int = 5, input_dim: int = 6):
-    torch.manual_seed(0)
-    inputs = torch.randn(batch_size, num_tokens, input_dim)
-    mask = torch.ones(batch_size, num_tokens, dtype=torch.bool)
-    mask[1, 3:] = False
-    mask[2, 1:] = False
-    return inputs, mask
 
 
 def test_is_registered_with_its_dimensions():
@@ -41,14 +33,7 @@ def test_outputs_have_task_dimensions_and_zero_padding():
 
 
 def test_padding_does_not_change_real_positions():
-    encoder = MultiGateEncoder(6, hidden_dim=4)
-    inputs, mask = inputs_and_mask()
-    padded_inputs = torch.cat([inputs, torch.randn(3, 4, 6)], dim=1)
-    padded_mask = torch.cat([mask, torch.zeros(3, 4, dtype=torch.bool)], dim=1)
-    short = encoder(inputs, mask)
-    long = encoder(padded_inputs, padded_mask)
-    assert torch.allclose(long[:, :5], short, atol=1e-6)
-    assert torch.all(long[:, 5:] == 0)
+    assert_padding_changes_no_real_position(MultiGateEncoder(6, hidden_dim=4))
 
 
 def test_follows_the_equations_of_the_paper():

@@ -1,0 +1,75 @@
+"""
+Forward and backward time of the `srn` encoder against a `torch.nn.LSTM` of the same input and
+hidden size, in one run on the same batch (issue 8's target: SRN at most 3x the LSTM).
+
+    .venv/bin/python scripts/benchmark_srn.py
+    .venv/bin/python scripts/benchmark_srn.py --tasks entity,relation --bidirectional
+"""
+import argparse
+import statistics
+import time
+from typing import Callable
+
+import torch
+
+from jointre_plugins.encoders.srn import SelectionRecurrentNetwork
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--num-tokens", type=int, default=40)
+    parser.add_argument("--input-dim", type=int, default=384, help="default: MiniLM-L6's width")
+    parser.add_argument("--hidden-dim", type=int, default=128, help="default: the paper's (appendix D)")
+    parser.add_argument("--tasks", default="entity,subject,object")
+    parser.add_argument("--bidirectional", action="store_true")
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs; the median is reported")
+    parser.add_argument("--threads", type=int, default=2)
+    return parser.parse_args()
+
+
+def median_seconds(step: Callable[[], None], repeats: int) -> float:
+    """The median wall time of `step` over `repeats` runs, after two untimed warm-up runs."""
+    for _ in range(2):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    args = arguments()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    inputs = torch.randn(args.batch_size, args.num_tokens, args.input_dim)
+    mask = torch.ones(args.batch_size, args.num_tokens, dtype=torch.bool)
+    srn = SelectionRecurrentNetwork(
+        args.input_dim, args.hidden_dim, tasks=args.tasks.split(","), bidirectional=args.bidirectional
+    )
+    lstm = torch.nn.LSTM(args.input_dim, args.hidden_dim, batch_first=True, bidirectional=args.bidirectional)
+
+    def srn_step() -> None:
+        srn.zero_grad()
+        srn(inputs, mask).sum().backward()
+
+    def lstm_step() -> None:
+        lstm.zero_grad()
+        lstm(inputs)[0].sum().backward()
+
+    srn_seconds = median_seconds(srn_step, args.repeats)
+    lstm_seconds = median_seconds(lstm_step, args.repeats)
+    print(
+        f"batch {args.batch_size} x {args.num_tokens} words, input {args.input_dim}, hidden {args.hidden_dim}, "
+        f"tasks {args.tasks}, bidirectional {args.bidirectional}, {args.threads} threads, "
+        f"forward + backward, median of {args.repeats}"
+    )
+    print(f"srn   {srn_seconds * 1000:8.1f} ms")
+    print(f"lstm  {lstm_seconds * 1000:8.1f} ms")
+    print(f"srn / lstm  {srn_seconds / lstm_seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()
