@@ -181,13 +181,18 @@ class _SrnDirection(torch.nn.Module):
         steps = []
         for step in range(num_tokens):
             # (batch_size, num_gates, hidden_dim)
-            gates = (projected_inputs[:, step] + self._hidden_projection(hidden)).view(batch_size, -1, self._hidden_dim)
+            gates = torch.addmm(projected_inputs[:, step], hidden, self._hidden_projection.weight.t()).view(
+                batch_size, -1, self._hidden_dim
+            )
             forget, output = torch.sigmoid(gates[:, :2]).unbind(dim=1)
             candidate = torch.tanh(gates[:, 2])
             # (batch_size, 2, num_tasks, hidden_dim): the master gates' logits of ĉ, then of c̃
             master_logits = gates[:, 3:].view(batch_size, 2, self._num_tasks, self._hidden_dim)
             selection = self.selection_gates(master_logits)  # (batch_size, 2, num_memories, hidden_dim)
-            memories = selection[:, 0] * candidate.unsqueeze(1) + selection[:, 1] * (forget * cell).unsqueeze(1)
+            # (batch_size, num_memories, hidden_dim)
+            memories = torch.addcmul(
+                selection[:, 0] * candidate.unsqueeze(1), selection[:, 1], (forget * cell).unsqueeze(1)
+            )
             cell = self._cell(memories.flatten(1))
             hidden = output * torch.tanh(cell)
             steps.append(memories)
