@@ -81,6 +81,11 @@ class SelectionRecurrentNetwork(MultiTaskEncoder):
         self._directions = torch.nn.ModuleList(
             [_SrnDirection(input_dim, hidden_dim, len(tasks), self._memory_sets) for _ in range(1 + bidirectional)]
         )
+        # For each task, the memories whose task set holds it (eq. 11).
+        self._task_memories = {
+            task: [memory for memory, subset in enumerate(self._memory_sets) if task_index in subset]
+            for task_index, task in enumerate(tasks)
+        }
 
     @property
     def task_names(self) -> Tuple[str, ...]:
@@ -116,13 +121,12 @@ class SelectionRecurrentNetwork(MultiTaskEncoder):
             backward = self._directions[1](_gather_steps(inputs, reverse))
             memories.append(_gather_steps(backward, reverse))
         keep = mask.to(inputs.dtype).unsqueeze(-1)
-        outputs = {}
-        for task_index, task in enumerate(self._tasks):
-            chosen = [index for index, subset in enumerate(self._memory_sets) if task_index in subset]
-            per_direction = [torch.tanh(direction[:, :, chosen]).flatten(2) for direction in memories]
+        features = [torch.tanh(direction) for direction in memories]  # eq. 10, once per memory
+        return {
             # (batch_size, num_tokens, get_task_output_dim(task))
-            outputs[task] = torch.cat(per_direction, dim=-1) * keep
-        return outputs
+            task: torch.cat([direction[:, :, chosen].flatten(2) for direction in features], dim=-1) * keep
+            for task, chosen in self._task_memories.items()
+        }
 
 
 class _SrnDirection(torch.nn.Module):
@@ -134,7 +138,6 @@ class _SrnDirection(torch.nn.Module):
         super().__init__()
         self._hidden_dim = hidden_dim
         self._num_tasks = num_tasks
-        self._memory_sets = memory_sets
         # f, o, ĉ, then the master gates of ĉ and of c̃ for each task.
         num_gates = 3 + 2 * num_tasks
         self._input_projection = torch.nn.Linear(input_dim, num_gates * hidden_dim)

@@ -118,10 +118,13 @@ class TableFillingModel(JointExtractionModel):
         if relation_positive_weight <= 0.0:
             raise ConfigurationError(f"relation_positive_weight must be positive, not {relation_positive_weight}")
         self._loss_normalization = loss_normalization
-        # None leaves eq. 13 as it is, without a per-cell multiplication on every forward pass.
-        self._positive_weights = {"entity": None, "relation": relation_positive_weight}
-        if relation_positive_weight == 1.0:
-            self._positive_weights["relation"] = None
+        # None leaves eq. 13 as it is, without a per-cell multiplication on every forward pass; a
+        # buffer follows the model to its device once instead of being copied there each batch.
+        self.register_buffer(
+            "_relation_positive_weight",
+            None if relation_positive_weight == 1.0 else torch.tensor(relation_positive_weight),
+            persistent=False,
+        )
         self._entity_table = PairTableScorer(
             self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS), cell_prior
         )
@@ -177,14 +180,13 @@ class TableFillingModel(JointExtractionModel):
         entity_targets, relation_targets = table_targets(golds, mask.size(1), self.vocab, mask.device)
         cells = self.cell_masks(mask)
         losses = {}
-        for task, logits, targets in (
-            ("entity", scores["entity_logits"], entity_targets),
-            ("relation", scores["relation_logits"], relation_targets),
+        for task, logits, targets, positive_weight in (
+            ("entity", scores["entity_logits"], entity_targets, None),
+            ("relation", scores["relation_logits"], relation_targets, self._relation_positive_weight),
         ):
             # (batch_size, num_tokens, num_tokens, num_labels)
-            weight = self._positive_weights[task]
             cell_losses = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, targets, reduction="none", pos_weight=None if weight is None else logits.new_tensor(weight)
+                logits, targets, reduction="none", pos_weight=positive_weight
             )
             per_sentence = (cell_losses * cells[task].unsqueeze(-1)).sum(dim=(1, 2, 3))  # (batch_size,)
             if self._loss_normalization == "words":
