@@ -17,6 +17,7 @@ from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
 from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
+from jointre_plugins.modules.span_extraction_head import span_cells
 from jointre_plugins.modules.table_targets import table_targets
 
 
@@ -170,9 +171,7 @@ class TableFillingModel(JointExtractionModel):
         The valid cells of both tables, each `(batch_size, num_tokens, num_tokens)`: spans i <= j
         over real words for entities, every pair of real words for relations.
         """
-        pairs = mask.unsqueeze(2) & mask.unsqueeze(1)
-        upper = torch.ones_like(pairs[0]).triu()  # (num_tokens, num_tokens), i <= j
-        return {"entity": pairs & upper, "relation": pairs}
+        return {"entity": span_cells(mask), "relation": mask.unsqueeze(2) & mask.unsqueeze(1)}
 
     def losses(
         self, scores: Dict[str, torch.Tensor], mask: torch.BoolTensor, golds: List[Sentence]

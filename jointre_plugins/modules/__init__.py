@@ -1,4 +1,6 @@
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.sentence_agent import SentenceAgent
+from jointre_plugins.modules.span_extraction_head import SpanExtractionHead
 from jointre_plugins.modules.table_targets import table_targets
+from jointre_plugins.modules.text_markers import add_marker_tokens, insert_markers
 from jointre_plugins.modules.unused_poolers import remove_unused_poolers
