@@ -1,7 +1,9 @@
 """
-The accuracy study of MGE with table filling on a CPU budget: trains one variant of the recipe at
-a time, each with several seeds, on a corpus's train split, selects on dev, and prints a table of
-dev NER F1 and strict relation precision, recall and F1 (mean and standard deviation over seeds).
+The accuracy study on a CPU budget: trains one variant of a system's recipe at a time (MGE with
+table filling unless the variant names another system's config), each with several seeds, on a
+corpus's train split, selects on dev, and prints a table of dev NER F1, strict relation precision,
+recall and F1, and NER F1 of the entities in and out of relation triples (mean and standard
+deviation over seeds).
 
 Runs go to --runs-dir/<corpus>/<variant>/seed<k>; a run whose metrics.json exists is not trained
 again and an unfinished one is started afresh, so the study can be stopped and resumed;
@@ -37,11 +39,15 @@ BASELINE = {"trainer.optimizer.lr": 1e-4}
 
 
 class Variant(NamedTuple):
-    """A recipe: overrides of the baseline, or of a JOINTRE_PROFILE other than "paper"."""
+    """
+    A recipe: overrides of the baseline, or of a JOINTRE_PROFILE other than "paper", applied to
+    the config `config` names for the corpus.
+    """
 
     description: str
     overrides: Dict[str, Any]
     profile: str = "paper"
+    config: str = "mge_{corpus}"
 
 
 def head_lr(lr: float) -> Dict[str, Any]:
@@ -90,15 +96,24 @@ VARIANTS: Dict[str, Variant] = {
         "cpu_profile_threshold_0.5 with lr 2e-4 for the transformer", {**AT_0_5, "trainer.optimizer.lr": 2e-4}, "cpu"
     ),
     "cpu_profile": Variant("JOINTRE_PROFILE=cpu (relation threshold 0.2)", {}, "cpu"),
+    "srn_late_cpu_profile": Variant("Cascade-SRN, late fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_late"),
+    "srn_early_cpu_profile": Variant("Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_early"),
 }
 
-REPORTED = ("ner_f1", "rel_strict_precision", "rel_strict_recall", "rel_strict_f1")
+REPORTED = (
+    "ner_f1",
+    "rel_strict_precision",
+    "rel_strict_recall",
+    "rel_strict_f1",
+    "ner_in_triple_f1",
+    "ner_out_triple_f1",
+)
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=os.path.join(REPOSITORY, "..", "shared", "datasets"), help="corpus root")
-    parser.add_argument("--corpus", default="conll04", help="a corpus with an mge_<corpus>.jsonnet config")
+    parser.add_argument("--corpus", default="conll04", help="a corpus with configs for the variants' systems")
     parser.add_argument("--epochs", type=int, help="epochs of every run (default: the config's own)")
     parser.add_argument("--seeds", default="1,2", help="comma-separated seed numbers")
     parser.add_argument("--variants", required=True, help="comma-separated names: " + ", ".join(VARIANTS))
@@ -129,7 +144,7 @@ def train(args: argparse.Namespace, run_dir: str, variant: Variant, seed: int) -
     command = [
         ALLENNLP,
         "train",
-        os.path.join(REPOSITORY, "training_configs", f"mge_{args.corpus}.jsonnet"),
+        os.path.join(REPOSITORY, "training_configs", variant.config.format(corpus=args.corpus) + ".jsonnet"),
         "-s",
         run_dir,
         "--force",
@@ -205,14 +220,14 @@ def summary(values: List[float]) -> str:
 
 def print_table(args: argparse.Namespace, variants: List[str], seeds: List[int]) -> None:
     print(
-        f"\nMGE + table filling, {args.corpus}, dev split, model selected on dev NER F1 + strict relation F1; "
+        f"\n{args.corpus}, dev split, model selected on dev NER F1 + strict relation F1; "
         "mean ± sd over seeds (micro, percent)\n"
     )
     print(
         "| variant | change | epochs | seeds | NER F1 | rel strict P | rel strict R | rel strict F1 "
-        "| F1 per seed | best epochs |"
+        "| NER F1 in triples | NER F1 out of triples | F1 per seed | best epochs |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in variants:
         runs = [best_dev_metrics(os.path.join(args.runs_dir, args.corpus, name, f"seed{seed}")) for seed in seeds]
         done = [run for run in runs if run is not None]
@@ -242,7 +257,7 @@ def print_threshold_table(
             done = [run for run in runs if run is not None]
             if not done:
                 continue
-            print(f"| {name} | {threshold} | {len(done)} | " + seed_columns(done, REPORTED[1:]) + " |")
+            print(f"| {name} | {threshold} | {len(done)} | " + seed_columns(done, REPORTED[1:4]) + " |")
 
 
 def main() -> None:

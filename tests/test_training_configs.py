@@ -73,6 +73,13 @@ def test_there_are_configs():
         "mge_ace04.jsonnet",
         "mge_scierc.jsonnet",
         "mge_conll04.jsonnet",
+        "srn_ace05_early.jsonnet",
+        "srn_ace05_late.jsonnet",
+        "srn_scierc_early.jsonnet",
+        "srn_scierc_late.jsonnet",
+        "srn_conll04_early.jsonnet",
+        "srn_conll04_late.jsonnet",
+        "table_srn_scierc.jsonnet",
     }
 
 
@@ -131,6 +138,58 @@ def test_defaults_are_the_systems(name, batch_size, paper_model, dim, monkeypatc
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["model_name"] == paper_model and "load_weights" not in embedder
     assert params["dataset_reader"]["token_indexers"]["tokens"]["model_name"] == paper_model
+
+
+@pytest.mark.parametrize(
+    "name, paper_model, dim, fusion",
+    [
+        ("srn_ace05_early.jsonnet", "albert-xxlarge-v1", 4096, "early"),
+        ("srn_ace05_late.jsonnet", "albert-xxlarge-v1", 4096, "late"),
+        ("srn_scierc_early.jsonnet", "allenai/scibert_scivocab_uncased", 768, "early"),
+        ("srn_scierc_late.jsonnet", "allenai/scibert_scivocab_uncased", 768, "late"),
+        ("srn_conll04_early.jsonnet", "bert-base-cased", 768, "early"),
+        ("srn_conll04_late.jsonnet", "bert-base-cased", 768, "late"),
+        ("table_srn_scierc.jsonnet", "allenai/scibert_scivocab_uncased", 768, None),
+    ],
+)
+def test_srn_defaults_are_the_papers(name, paper_model, dim, fusion, monkeypatch):
+    monkeypatch.setenv("JOINTRE_TRANSFORMER", "paper")
+    params = config(name)
+    trainer = params["trainer"]
+    assert trainer["optimizer"] == {"type": "adam", "lr": 1e-5}
+    assert trainer["num_epochs"] == 100 and trainer["grad_norm"] == 1.0
+    assert "learning_rate_scheduler" not in trainer
+    assert trainer["validation_metric"] == ["+ner_f1", "+rel_strict_f1"]
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 8
+    model = params["model"]
+    embedder = model["text_field_embedder"]["token_embedders"]["tokens"]
+    assert embedder["model_name"] == paper_model
+    tasks = ["entity", "relation"] if fusion is None else ["entity", "subject", "object"]
+    assert model["encoder"] == {"type": "srn", "input_dim": dim, "hidden_dim": 128, "tasks": tasks, "bidirectional": False}
+    if fusion is None:
+        assert model["type"] == "table_filling" and model["relation_threshold"] == 0.5
+        return
+    assert model["type"] == "cascade_span_extraction" and model["fusion"] == fusion
+    assert model["threshold"] == 0.5
+    # Early fusion indexes its marked words as the reader indexes the sentences.
+    assert ("token_indexers" in model) == (fusion == "early")
+    if fusion == "early":
+        assert model["token_indexers"] == params["dataset_reader"]["token_indexers"]
+
+
+@pytest.mark.parametrize("name, epochs", [("srn_conll04_late.jsonnet", 15), ("srn_scierc_early.jsonnet", 10)])
+def test_srn_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
+    monkeypatch.setenv("JOINTRE_PROFILE", "cpu")
+    params = config(name)
+    assert params["trainer"]["optimizer"] == {
+        "type": "adam",
+        "lr": 1e-4,
+        "parameter_groups": [[["^(?!_text_field_embedder\\.)"], {"lr": 1e-3}]],
+    }
+    assert params["trainer"]["num_epochs"] == epochs
+    assert params["trainer"]["learning_rate_scheduler"]["cut_frac"] == 0.1
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 4
+    assert params["model"]["dropout"] == 0.3
 
 
 @pytest.mark.parametrize("name, epochs", [("mge_conll04.jsonnet", 15), ("mge_scierc.jsonnet", 10)])

@@ -165,6 +165,9 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         num_entity_labels = vocab.get_vocab_size(ENTITY_LABELS)
         self._entity_head = SpanExtractionHead(self.task_output_dim("entity"), num_entity_labels)
         self._triples_without_entity = 0
+        # Inference only: the sentences seen and the subjects SOE ran for, early fusion's cost.
+        self._inference_sentences = 0
+        self._inference_subjects = 0
         if extract_relations:
             late_dim = 0 if early else tag_embedding_dim
             if not early:
@@ -213,6 +216,9 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         else:
             candidates = subjects
         pairs = sorted({(index, start, end) for index, spans in enumerate(candidates) for start, end, _ in spans})
+        if not batch.training:
+            self._inference_sentences += len(batch.words)
+            self._inference_subjects += len(pairs)
         object_features, object_mask = self._object_features(batch, features, prior_entities, pairs)
         object_scores = self._object_head(object_features)
         objects = self._object_head.decode(object_scores, object_mask, self._threshold_logit)
@@ -352,11 +358,16 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         return predictions
 
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:
-        """The joint metric's keys, and at the end of an epoch `triples_without_entity` (see the class)."""
+        """
+        The joint metric's keys, and at the end of an epoch or evaluation `triples_without_entity`
+        (see the class) and `subjects_per_sentence`, the mean number of subjects SOE ran for at
+        inference (with early fusion, the passes per sentence beyond EE's and SE's).
+        """
         metrics = super().get_metrics(reset)
         if reset:
             metrics["triples_without_entity"] = float(self._triples_without_entity)
-            self._triples_without_entity = 0
+            metrics["subjects_per_sentence"] = self._inference_subjects / max(self._inference_sentences, 1)
+            self._triples_without_entity = self._inference_sentences = self._inference_subjects = 0
         return metrics
 
 

@@ -178,6 +178,8 @@ def test_the_cascade_decodes_hand_built_scores_to_typed_triples(vocab, fusion):
     assert metrics["rel_strict_f1"] == 1.0 and metrics["ner_f1"] == 1.0
     # "in" as an object of Tom Baker and "shot" as a subject have no entity.
     assert metrics["triples_without_entity"] == 2.0
+    assert metrics["subjects_per_sentence"] == 2.0
+    assert model.get_metrics(reset=True)["subjects_per_sentence"] == 0.0
     if fusion == "late":
         # Eq. 11: SE reads each word's entity tag embedding before its subject features.
         tags = model._entity_tags(torch.tensor([peop + 1, peop + 1, 0, peop + 1, 0, loc + 1]))

@@ -18,4 +18,26 @@ local env = import 'env.libsonnet';
     relation_threshold: relation_threshold,
     dropout: dropout,
   },
+
+  // The selection recurrent network of Cascade-SRN: tasks entity, subject and object, or two tasks
+  // (entity, relation) for table filling (Table-SRN).
+  srn(input_dim, hidden_dim=128, tasks=['entity', 'subject', 'object'], bidirectional=false):: {
+    type: 'srn',
+    input_dim: input_dim,
+    hidden_dim: env.size(hidden_dim),
+    tasks: tasks,
+    bidirectional: bidirectional,
+  },
+
+  // Early fusion embeds marked words with copies of the reader's indexers, so it names them.
+  cascade_span_extraction(embedding, encoder, fusion, tag_embedding_dim=50, threshold=0.5, chunk_size=32, dropout=0.1):: {
+    type: 'cascade_span_extraction',
+    text_field_embedder: embedding.text_field_embedder,
+    encoder: encoder,
+    fusion: fusion,
+    tag_embedding_dim: env.size(tag_embedding_dim),
+    threshold: threshold,
+    chunk_size: chunk_size,
+    dropout: dropout,
+  } + (if fusion == 'early' then { token_indexers: embedding.token_indexers } else {}),
 }

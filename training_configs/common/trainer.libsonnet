@@ -1,4 +1,4 @@
-// The trainer, from a system's hyperparameters (lr, head_lr, epochs, warmup_fraction,
+// The trainer, from a system's hyperparameters (optimizer, lr, head_lr, epochs, warmup_fraction,
 // validation_metric) and the variables that choose the device.
 local env = import 'env.libsonnet';
 
@@ -9,21 +9,33 @@ local parameter_groups(hyperparameters) =
     { parameter_groups: [[['^(?!_text_field_embedder\\.)'], { lr: hyperparameters.head_lr }]] }
   else {};
 
-{
-  trainer(hyperparameters):: {
-    num_epochs: if env.epochs == '' then hyperparameters.epochs else std.parseInt(env.epochs),
-    validation_metric: hyperparameters.validation_metric,
-    optimizer: { type: 'adamw', lr: hyperparameters.lr, weight_decay: 0.0 } + parameter_groups(hyperparameters),
-    // Slanted triangular with a large ratio is linear warm-up then linear decay to ~0; unlike
-    // linear_with_warmup it takes the warm-up as a fraction, so it needs no step count here.
+// 'adamw' without weight decay unless the system names another optimizer ('adam': Cascade-SRN).
+local optimizer(hyperparameters) =
+  local type = if std.objectHas(hyperparameters, 'optimizer') then hyperparameters.optimizer else 'adamw';
+  { type: type, lr: hyperparameters.lr } + (if type == 'adamw' then { weight_decay: 0.0 } else {});
+
+// Slanted triangular with a large ratio is linear warm-up then linear decay to ~0; unlike
+// linear_with_warmup it takes the warm-up as a fraction, so it needs no step count here. A null
+// warmup_fraction keeps the learning rate constant.
+local schedule(hyperparameters) =
+  if hyperparameters.warmup_fraction == null then {}
+  else {
     learning_rate_scheduler: {
       type: 'slanted_triangular',
       cut_frac: hyperparameters.warmup_fraction,
       ratio: 10000,
     },
+  };
+
+{
+  trainer(hyperparameters):: {
+    num_epochs: if env.epochs == '' then hyperparameters.epochs else std.parseInt(env.epochs),
+    validation_metric: hyperparameters.validation_metric,
+    optimizer: optimizer(hyperparameters) + parameter_groups(hyperparameters),
     grad_norm: 1.0,
     // Writes each checkpoint whole or not at all, so that `allennlp train -r` resumes after a kill.
     checkpointer: { type: 'atomic' },
     use_amp: env.amp,
-  } + (if env.cuda_device == '' then {} else { cuda_device: std.parseInt(env.cuda_device) }),
+  } + schedule(hyperparameters)
+  + (if env.cuda_device == '' then {} else { cuda_device: std.parseInt(env.cuda_device) }),
 }

@@ -1,0 +1,105 @@
+"""
+Prediction throughput of Cascade-SRN's early and late fusion on the same dev sentences, in one run,
+through the predictor `allennlp predict` uses, next to the bare transformer's forward. Early fusion
+encodes each sentence again for subject extraction and once more per predicted subject; the
+figure that says how many passes that is, the mean number of subjects per sentence, comes from
+the model's `subjects_per_sentence` metric. The paper's early fusion is 32.7x slower than its late
+fusion (table 4, SciERC test, batch 32, GPU).
+
+    .venv/bin/python scripts/benchmark_cascade.py \\
+        --late runs/study/conll04/srn_late_cpu_profile/seed1/model.tar.gz \\
+        --early runs/study/conll04/srn_early_cpu_profile/seed1/model.tar.gz
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+from typing import Callable, Dict, List
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--late", required=True, help="archive of a late-fusion model")
+    parser.add_argument("--early", required=True, help="archive of an early-fusion model")
+    parser.add_argument(
+        "--sentences",
+        default=os.path.join(REPOSITORY, "..", "shared", "datasets", "conll04", "dev.json"),
+        help="a SpERT-style JSON file whose tokens are predicted",
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is reported")
+    return parser.parse_args()
+
+
+def batches(items: List, size: int) -> List[List]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def median_seconds(run: Callable[[], None], repeats: int) -> float:
+    run()  # warm-up: first calls pay for lazy initialisation
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    args = arguments()
+    import torch
+    import transformers
+    from allennlp.models.archival import load_archive
+    from allennlp.predictors import Predictor
+
+    from jointre_plugins.embedders.offline_transformer import offline_model_path
+
+    with open(args.sentences) as sentences_file:
+        sentences = [record["tokens"] for record in json.load(sentences_file)]
+    inputs = [{"tokens": tokens} for tokens in sentences]
+
+    seconds: Dict[str, float] = {}
+    subjects: Dict[str, float] = {}
+    for fusion, archive in (("late", args.late), ("early", args.early)):
+        predictor = Predictor.from_archive(load_archive(archive, cuda_device=-1))
+
+        def predict() -> None:
+            for batch in batches(inputs, args.batch_size):
+                predictor.predict_batch_json(batch)
+
+        predictor._model.get_metrics(reset=True)
+        predict()
+        subjects[fusion] = predictor._model.get_metrics(reset=True)["subjects_per_sentence"]
+        seconds[fusion] = median_seconds(predict, args.repeats)
+
+    path = offline_model_path()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
+    transformer = transformers.AutoModel.from_pretrained(path).eval()
+
+    def bare_forward() -> None:
+        with torch.no_grad():
+            for batch in batches(sentences, args.batch_size):
+                transformer(**tokenizer(batch, is_split_into_words=True, padding=True, return_tensors="pt"))
+
+    seconds["transformer"] = median_seconds(bare_forward, args.repeats)
+
+    print(
+        f"{len(sentences)} sentences of {args.sentences}, batch {args.batch_size}, "
+        f"{torch.get_num_threads()} CPU threads, median of {args.repeats}"
+    )
+    for name, label in (
+        ("late", "late fusion predictor"),
+        ("early", "early fusion predictor"),
+        ("transformer", "bare transformer forward"),
+    ):
+        print(f"  {label:26s} {len(sentences) / seconds[name]:7.1f} sentences/s")
+    print(f"  early / late time         {seconds['early'] / seconds['late']:7.2f}x (the paper: 32.7x)")
+    for fusion in ("late", "early"):
+        print(f"  subjects per sentence, {fusion:5s} {subjects[fusion]:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

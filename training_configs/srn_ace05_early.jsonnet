@@ -1,0 +1,4 @@
+// Cascade-SRN with early fusion on ACE05 (DyGIE layout), the paper's setting (albert-xxlarge-v1).
+local srn = import 'common/srn.libsonnet';
+
+srn.cascade('ace05', 'early')

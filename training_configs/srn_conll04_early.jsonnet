@@ -1,0 +1,4 @@
+// Cascade-SRN with early fusion on CoNLL04 (SpERT split), with the paper's hyperparameters and bert-base-cased (the paper does not use CoNLL04).
+local srn = import 'common/srn.libsonnet';
+
+srn.cascade('conll04', 'early')

@@ -1,0 +1,4 @@
+// Cascade-SRN with late fusion on SciERC (SpERT layout), the paper's setting (scibert-scivocab-uncased).
+local srn = import 'common/srn.libsonnet';
+
+srn.cascade('scierc', 'late')
