@@ -12,6 +12,7 @@ from allennlp.models import Model
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.models.cascade_span_extraction import CascadeSpanExtractionModel, _GoldSpans
 from jointre_plugins.modules.span_extraction_head import SpanScores
+from jointre_plugins.modules.text_markers import insert_markers
 from tests.conftest import FIXTURES
 
 EXPERIMENT = FIXTURES / "experiments" / "srn_cascade.jsonnet"
@@ -281,3 +282,24 @@ def test_training_without_gold_is_an_error(vocab):
     batch.index_instances(vocab)
     with pytest.raises(ValueError, match="trains on gold"):
         model(**batch.as_tensor_dict())
+
+
+def test_marker_positions_are_removed_before_the_span_heads(vocab):
+    # An encoder stand-in whose every feature is the index of the word in the marked sequence:
+    # what reaches the heads must be exactly the original words' indices.
+    model = build(vocab, fusion="early")
+
+    def encode(embedded):
+        batch_size, num_tokens, _ = embedded.vectors.shape
+        indices = torch.arange(num_tokens, dtype=torch.float).view(1, -1, 1)
+        return {"object": indices.expand(batch_size, num_tokens, model.task_output_dim("object"))}
+
+    model.encode = encode
+    marked = [
+        insert_markers(["Tom", "shot", "Sam"], [(0, 1, "Peop"), (2, 3, "Peop")], subject=(0, 1)),
+        insert_markers(["Rome"], [(0, 1, "Loc")], subject=(0, 1)),
+    ]
+    mask = torch.tensor([[True, True, True], [True, False, False]])
+    features = model._encode_marked(marked, "object", mask)
+    assert features[:, :, 0].tolist() == [[2.0, 5.0, 7.0], [2.0, 0.0, 0.0]]
+    assert marked[0].words[2] == "Tom" and marked[0].words[7] == "Sam" and marked[1].words[2] == "Rome"
