@@ -97,13 +97,21 @@ VARIANTS: Dict[str, Variant] = {
     ),
     "cpu_profile": Variant("JOINTRE_PROFILE=cpu (relation threshold 0.2)", {}, "cpu"),
     "srn_late_cpu_profile": Variant("Cascade-SRN, late fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_late"),
-    "srn_early_cpu_profile": Variant("Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_early"),
+    "srn_early_cpu_profile": Variant(
+        "Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_early"
+    ),
     # Early fusion encodes each training sentence once per gold entity more: 10 epochs fit the budget.
     "srn_early_cpu_10_epochs": Variant(
-        "Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu, 10 epochs", {"trainer.num_epochs": 10}, "cpu", "srn_{corpus}_early"
+        "Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu, 10 epochs",
+        {"trainer.num_epochs": 10},
+        "cpu",
+        "srn_{corpus}_early",
     ),
     "srn_late_cpu_10_epochs": Variant(
-        "Cascade-SRN, late fusion, JOINTRE_PROFILE=cpu, 10 epochs", {"trainer.num_epochs": 10}, "cpu", "srn_{corpus}_late"
+        "Cascade-SRN, late fusion, JOINTRE_PROFILE=cpu, 10 epochs",
+        {"trainer.num_epochs": 10},
+        "cpu",
+        "srn_{corpus}_late",
     ),
 }
 

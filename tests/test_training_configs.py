@@ -165,7 +165,13 @@ def test_srn_defaults_are_the_papers(name, paper_model, dim, fusion, monkeypatch
     embedder = model["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["model_name"] == paper_model
     tasks = ["entity", "relation"] if fusion is None else ["entity", "subject", "object"]
-    assert model["encoder"] == {"type": "srn", "input_dim": dim, "hidden_dim": 128, "tasks": tasks, "bidirectional": False}
+    assert model["encoder"] == {
+        "type": "srn",
+        "input_dim": dim,
+        "hidden_dim": 128,
+        "tasks": tasks,
+        "bidirectional": False,
+    }
     if fusion is None:
         assert model["type"] == "table_filling" and model["relation_threshold"] == 0.5
         return

@@ -152,7 +152,8 @@ class CascadeSpanExtractionModel(JointExtractionModel):
             entity_types = vocab.get_index_to_token_vocabulary(ENTITY_LABELS)
             markers = list(SUBJECT_MARKERS)
             if entity_markers:
-                markers += [marker for index in sorted(entity_types) for marker in entity_type_markers(entity_types[index])]
+                for index in sorted(entity_types):
+                    markers.extend(entity_type_markers(entity_types[index]))
             token_indexers = add_marker_tokens(text_field_embedder, token_indexers, markers)
         super().__init__(vocab, text_field_embedder, encoder, dropout, loss_weights, task_map, token_indexers, **kwargs)
         self._early = early
@@ -202,7 +203,8 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         entities = self._entity_head.decode(entity_scores, mask, self._threshold_logit)
         tensors = _named("entity", entity_scores)
         if batch.training:
-            losses.update(self._turn_losses("entity", self._entity_head, entity_scores, [g.entities for g in golds], mask))
+            gold_entities = [gold.entities for gold in golds]
+            losses.update(self._turn_losses("entity", self._entity_head, entity_scores, gold_entities, mask))
         if not self._extract_relations:
             return Extraction(self._sentences(batch.words, entities, [], []), losses, tensors)
 
@@ -211,7 +213,8 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         subjects = self._subject_head.decode(subject_scores, mask, self._threshold_logit)
         tensors.update(_named("subject", subject_scores))
         if batch.training:
-            losses.update(self._turn_losses("subject", self._subject_head, subject_scores, [g.subjects for g in golds], mask))
+            gold_subjects = [gold.subjects for gold in golds]
+            losses.update(self._turn_losses("subject", self._subject_head, subject_scores, gold_subjects, mask))
             candidates = [gold.subjects if self._golden_subjects_only else gold.entities for gold in golds]
         else:
             candidates = subjects
@@ -351,7 +354,9 @@ class CascadeSpanExtractionModel(JointExtractionModel):
                     self._triples_without_entity += 1
                     continue
                 relation_type = self.vocab.get_token_from_index(label, RELATION_LABELS)
-                relations.update(Relation(head, tail, relation_type) for head in heads for tail in tails if head != tail)
+                relations.update(
+                    Relation(head, tail, relation_type) for head in heads for tail in tails if head != tail
+                )
             predictions.append(
                 Sentence(tuple(sentence_words), sentence_entities, tuple(sorted(relations, key=_relation_order)))
             )

@@ -55,7 +55,8 @@ class TestLateFusion(ModelTestCase):
         )
         assert output["loss"].requires_grad and output["loss"] > 0
         num_tokens = batch.as_tensor_dict()["tokens"]["tokens"]["mask"].size(1)
-        assert output["entity_match_logits"].shape == (3, num_tokens, num_tokens, self.vocab.get_vocab_size("entity_labels"))
+        num_entity_labels = self.vocab.get_vocab_size("entity_labels")
+        assert output["entity_match_logits"].shape == (3, num_tokens, num_tokens, num_entity_labels)
         assert output["subject_start_logits"].shape == (3, num_tokens, 1)
 
     def test_no_loss_at_evaluation(self):
@@ -139,8 +140,8 @@ def test_the_cascade_decodes_hand_built_scores_to_typed_triples(vocab, fusion):
     words = ["Tom", "Baker", "shot", "Sam", "in", "Rome"]
     model = build(vocab, fusion=fusion)
     model.eval()
-    peop, loc = vocab.get_token_index("Peop", "entity_labels"), vocab.get_token_index("Loc", "entity_labels")
-    live_in, kill = vocab.get_token_index("Live_In", "relation_labels"), vocab.get_token_index("Kill", "relation_labels")
+    peop, loc = (vocab.get_token_index(label, "entity_labels") for label in ("Peop", "Loc"))
+    live_in, kill = (vocab.get_token_index(label, "relation_labels") for label in ("Live_In", "Kill"))
     seen = {}
 
     def entity_head(features):
@@ -193,8 +194,8 @@ def test_gold_spans_of_the_turns(vocab):
         [Entity(0, 1, "Peop"), Entity(2, 3, "Peop"), Entity(4, 5, "Loc"), Entity(6, 7, "Peop"), Entity(6, 7, "Org")],
         [Relation(0, 1, "Kill"), Relation(1, 2, "Live_In"), Relation(0, 3, "Kill"), Relation(0, 2, "Born_In")],
     )
-    peop, loc = vocab.get_token_index("Peop", "entity_labels"), vocab.get_token_index("Loc", "entity_labels")
-    live_in, kill = vocab.get_token_index("Live_In", "relation_labels"), vocab.get_token_index("Kill", "relation_labels")
+    peop, loc = (vocab.get_token_index(label, "entity_labels") for label in ("Peop", "Loc"))
+    live_in, kill = (vocab.get_token_index(label, "relation_labels") for label in ("Live_In", "Kill"))
     spans = _GoldSpans(gold, 7, vocab)
     # Org and Born_In are types the vocabulary lacks; at length 7 Ann is still in.
     assert spans.entities == sorted([(0, 1, peop), (2, 3, peop), (4, 5, loc), (6, 7, peop)])
