@@ -1,4 +1,7 @@
 import json
+import pathlib
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -304,3 +307,38 @@ def test_marker_positions_are_removed_before_the_span_heads(vocab):
     features = model._encode_marked(marked, "object", mask)
     assert features[:, :, 0].tolist() == [[2.0, 5.0, 7.0], [2.0, 0.0, 0.0]]
     assert marked[0].words[2] == "Tom" and marked[0].words[7] == "Sam" and marked[1].words[2] == "Rome"
+
+
+def test_an_early_fusion_archive_evaluates_and_predicts_through_the_allennlp_command(tmp_path):
+    # A fresh process builds the model again from the archive's config: the marker tokens must
+    # come out as the same rows of the transformer's embeddings for the weights to load.
+    params = Params.from_file(
+        str(EXPERIMENT), params_overrides=json.dumps({"trainer.num_epochs": 1, "model.fusion": "early"})
+    )
+    trained = train_model(params, str(tmp_path / "run"))
+    rows = trained._text_field_embedder._token_embedders["tokens"]._matched_embedder.transformer_model
+    assert rows.get_input_embeddings().num_embeddings == 330 + 2 + 2 * trained.vocab.get_vocab_size("entity_labels")
+    archive = str(tmp_path / "run" / "model.tar.gz")
+    allennlp = [str(pathlib.Path(sys.executable).parent / "allennlp")]
+    plugin = ["--include-package", "jointre_plugins", "--cuda-device", "-1"]
+    evaluated = subprocess.run(
+        allennlp + ["evaluate", archive, str(SAMPLE), "--output-file", str(tmp_path / "metrics.json")] + plugin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert evaluated.returncode == 0, evaluated.stderr
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert {"ner_f1", "rel_strict_f1", "subjects_per_sentence", "triples_without_entity"} <= set(metrics)
+    (tmp_path / "input.jsonl").write_text('{"tokens": ["Tom", "shot", "Sam"]}\n')
+    predicted = subprocess.run(
+        allennlp
+        + ["predict", archive, str(tmp_path / "input.jsonl"), "--output-file", str(tmp_path / "out.jsonl"), "--silent"]
+        + plugin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert predicted.returncode == 0, predicted.stderr
+    [line] = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert json.loads(line)["tokens"] == ["Tom", "shot", "Sam"]
