@@ -100,6 +100,20 @@ VARIANTS: Dict[str, Variant] = {
     "srn_early_cpu_profile": Variant(
         "Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_early"
     ),
+    # 612 = the SRN's object features (4 memories of 128) + entity and subject tags (2 x 50).
+    "srn_late_context_cpu_profile": Variant(
+        "Cascade-SRN, late fusion with a BiLSTM subject context encoder (not in the paper), JOINTRE_PROFILE=cpu",
+        {
+            "model.subject_context_encoder": {
+                "type": "lstm",
+                "input_size": 612,
+                "hidden_size": 128,
+                "bidirectional": True,
+            }
+        },
+        "cpu",
+        "srn_{corpus}_late",
+    ),
     # Early fusion encodes each training sentence once per gold entity more: 10 epochs fit the budget.
     "srn_early_cpu_10_epochs": Variant(
         "Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu, 10 epochs",

@@ -49,6 +49,10 @@ class CascadeSpanExtractionModel(JointExtractionModel):
     - `"late"` (section 3.4.2, eq. 11): the sentence is encoded once; SE reads each word's entity
       tag embedding (its entity's type, or none) next to the subject features, and SOE reads the
       entity tag and the subject tag embedding (in the subject or not) around the object features.
+      With the paper's linear span heads, a word outside the subject span then has the same object
+      scores whatever the subject: SOE cannot tell whose objects it is finding. The option
+      `subject_context_encoder` (not in the paper) runs a small encoder over each (sentence,
+      subject) pair's fused input first, which carries the subject's position to every word.
     - `"early"` (section 3.4.1): typed markers around the entities (`entity_markers`) are inserted
       into the words, which are embedded and encoded again for SE; for SOE, subject markers too,
       once per (sentence, subject), in passes of `chunk_size` sequences. The markers become special
@@ -92,6 +96,10 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         `"late"` or `"early"`.
     tag_embedding_dim : `int`, optional (default = `50`)
         The size d_t of late fusion's entity and subject tag embeddings. The paper does not give it.
+    subject_context_encoder : `Seq2SeqEncoder`, optional (default = `None`)
+        Late fusion only: an encoder over SOE's fused input of every (sentence, subject) pair,
+        e.g. a one-layer BiLSTM, between eq. 11 and the object head. `None` is the paper's late
+        fusion. A batch without candidate subjects skips it.
     entity_markers : `bool`, optional (default = `True`)
         Early fusion only: mark the entities for SE and SOE; false marks only the subject for SOE
         and runs SE on the plain sentence (the "Subject" markers of table 2).
@@ -125,6 +133,7 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         encoder: Seq2SeqEncoder,
         fusion: str = "late",
         tag_embedding_dim: int = 50,
+        subject_context_encoder: Optional[Seq2SeqEncoder] = None,
         entity_markers: bool = True,
         golden_subjects_only: bool = False,
         extract_relations: bool = True,
@@ -143,6 +152,8 @@ class CascadeSpanExtractionModel(JointExtractionModel):
             raise ConfigurationError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
         if chunk_size < 1:
             raise ConfigurationError(f"chunk_size must be at least 1, not {chunk_size}")
+        if subject_context_encoder is not None and fusion != "late":
+            raise ConfigurationError("subject_context_encoder is part of late fusion; early fusion re-encodes instead")
         early = fusion == "early" and extract_relations
         if early:
             if not token_indexers:
@@ -176,9 +187,16 @@ class CascadeSpanExtractionModel(JointExtractionModel):
                 self._entity_tags = torch.nn.Embedding(num_entity_labels + 1, tag_embedding_dim)
                 self._subject_tags = torch.nn.Embedding(2, tag_embedding_dim)
             self._subject_head = SpanExtractionHead(self.task_output_dim("subject") + late_dim, 1)
-            self._object_head = SpanExtractionHead(
-                self.task_output_dim("object") + 2 * late_dim, vocab.get_vocab_size(RELATION_LABELS)
-            )
+            object_dim = self.task_output_dim("object") + 2 * late_dim
+            self._subject_context_encoder = subject_context_encoder
+            if subject_context_encoder is not None:
+                if subject_context_encoder.get_input_dim() != object_dim:
+                    raise ConfigurationError(
+                        f"subject_context_encoder takes inputs of size {subject_context_encoder.get_input_dim()}, "
+                        f"but SOE's fused input has {object_dim} (object features + 2 x tag_embedding_dim)"
+                    )
+                object_dim = subject_context_encoder.get_output_dim()
+            self._object_head = SpanExtractionHead(object_dim, vocab.get_vocab_size(RELATION_LABELS))
         self._finish_init(initializer)
 
     def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:
@@ -293,7 +311,12 @@ class CascadeSpanExtractionModel(JointExtractionModel):
         ).view(-1, 2)
         in_subject = (positions >= bounds[:, :1]) & (positions < bounds[:, 1:])  # (num_pairs, num_tokens)
         entity_tags = self._entity_tags(self._entity_tag_indices(entities, batch.mask))[sentences]
-        return torch.cat([entity_tags, features["object"][sentences], self._subject_tags(in_subject.long())], -1), mask
+        fused = torch.cat([entity_tags, features["object"][sentences], self._subject_tags(in_subject.long())], -1)
+        if self._subject_context_encoder is None:
+            return fused, mask
+        if not pairs:
+            return fused.new_zeros(0, mask.size(1), self._subject_context_encoder.get_output_dim()), mask
+        return self._subject_context_encoder(fused, mask), mask
 
     def _entity_tag_indices(self, entities: List[List[Span]], mask: torch.BoolTensor) -> torch.Tensor:
         """

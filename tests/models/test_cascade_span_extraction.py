@@ -14,6 +14,7 @@ from allennlp.models import Model
 
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.models.cascade_span_extraction import CascadeSpanExtractionModel, _GoldSpans
+from jointre_plugins.models.joint_extraction_model import EmbeddedWords, JointBatch
 from jointre_plugins.modules.span_extraction_head import SpanScores
 from jointre_plugins.modules.text_markers import insert_markers
 from tests.conftest import FIXTURES
@@ -241,8 +242,18 @@ def test_training_candidates_are_every_gold_entity_or_only_the_subjects(vocab):
             "task_map": {"subject": "relation", "object": "relation"},
         },
         {"loss_weights": {"entity_match": 0.5, "object_start": 0.2}},
+        {"subject_context_encoder": {"type": "lstm", "input_size": 40, "hidden_size": 4, "bidirectional": True}},
     ],
-    ids=["golden_subjects", "subject_markers", "independent_ner", "bisrn", "bilstm", "mge", "loss_weights"],
+    ids=[
+        "golden_subjects",
+        "subject_markers",
+        "independent_ner",
+        "bisrn",
+        "bilstm",
+        "mge",
+        "loss_weights",
+        "subject_context",
+    ],
 )
 def test_every_ablation_builds_and_trains(overrides, tmp_path):
     params = Params.from_file(
@@ -342,3 +353,31 @@ def test_an_early_fusion_archive_evaluates_and_predicts_through_the_allennlp_com
     assert predicted.returncode == 0, predicted.stderr
     [line] = (tmp_path / "out.jsonl").read_text().splitlines()
     assert json.loads(line)["tokens"] == ["Tom", "shot", "Sam"]
+
+
+@pytest.mark.parametrize(
+    "context_encoder", [None, {"type": "lstm", "input_size": 40, "hidden_size": 4, "bidirectional": True}]
+)
+def test_only_a_subject_context_encoder_lets_late_fusion_objects_depend_on_the_subject(vocab, context_encoder):
+    # SOE's fused input of a word outside the subject is the same for every subject (eq. 11), so
+    # the paper's linear heads give it the same object scores for both subjects here.
+    model = build(vocab, subject_context_encoder=context_encoder)
+    model.eval()
+    torch.manual_seed(0)
+    mask = torch.ones(1, 5, dtype=torch.bool)
+    embedded = EmbeddedWords(torch.zeros(1, 5, 16), mask, torch.zeros(1, 16))
+    batch = JointBatch(tokens={}, words=[list("abcde")], embedded=embedded, golds=None, training=False)
+    features = {"object": torch.randn(1, 5, model.task_output_dim("object"))}
+    fused, pair_mask = model._object_features(batch, features, [[(0, 1, 0), (2, 3, 1)]], [(0, 0, 1), (0, 2, 3)])
+    scores = model._object_head(fused)
+    same = all(torch.allclose(part[0, 4], part[1, 4]) for part in (scores.start, scores.end))
+    assert same == (context_encoder is None)
+    assert pair_mask.tolist() == [[True] * 5, [True] * 5]
+
+
+def test_a_subject_context_encoder_must_fit_late_fusion(vocab):
+    lstm = {"type": "lstm", "input_size": 7, "hidden_size": 4}
+    with pytest.raises(ConfigurationError, match="SOE's fused input has 40"):
+        build(vocab, subject_context_encoder=lstm)
+    with pytest.raises(ConfigurationError, match="part of late fusion"):
+        build(vocab, fusion="early", subject_context_encoder=lstm)
