@@ -101,9 +101,11 @@ VARIANTS: Dict[str, Variant] = {
         "Cascade-SRN, early fusion, JOINTRE_PROFILE=cpu", {}, "cpu", "srn_{corpus}_early"
     ),
     # 612 = the SRN's object features (4 memories of 128) + entity and subject tags (2 x 50).
-    "srn_late_context_cpu_profile": Variant(
-        "Cascade-SRN, late fusion with a BiLSTM subject context encoder (not in the paper), JOINTRE_PROFILE=cpu",
+    "srn_late_context_cpu_10_epochs": Variant(
+        "Cascade-SRN, late fusion with a BiLSTM subject context encoder (not in the paper), JOINTRE_PROFILE=cpu, "
+        "10 epochs",
         {
+            "trainer.num_epochs": 10,
             "model.subject_context_encoder": {
                 "type": "lstm",
                 "input_size": 612,
