@@ -121,3 +121,72 @@ def test_two_steps_of_the_two_task_cell_match_a_hand_computation():
     relation = [value for step in expected for value in (step[1], step[2])]
     assert outputs["entity"][0].flatten().tolist() == pytest.approx(entity, abs=1e-6)
     assert outputs["relation"][0].flatten().tolist() == pytest.approx(relation, abs=1e-6)
+
+
+def reference_memories(encoder: SelectionRecurrentNetwork, inputs: torch.Tensor) -> torch.Tensor:
+    """The left-to-right memories by the docstring's equations, one step at a time, for autograd."""
+    direction = encoder._directions[0]
+    batch_size, num_tokens, _ = inputs.shape
+    hidden_dim, num_tasks = direction._cell.out_features, len(encoder.task_names)
+    hidden = cell = inputs.new_zeros(batch_size, hidden_dim)
+    steps = []
+    for step in range(num_tokens):
+        pre = direction._input_projection(inputs[:, step]) + direction._hidden_projection(hidden)
+        forget, output, candidate, *masters = pre.split(hidden_dim, dim=-1)
+        forget, output, candidate = torch.sigmoid(forget), torch.sigmoid(output), torch.tanh(candidate)
+        candidate_masters = [torch.sigmoid(master) for master in masters[:num_tasks]]
+        history_masters = [torch.sigmoid(master) for master in masters[num_tasks:]]
+        history = forget * cell
+        memories = []
+        for subset in encoder._memory_sets:
+            gates = []
+            for master in (candidate_masters, history_masters):
+                gate = math.prod(master[task] for task in subset)
+                if len(subset) == 1:  # eq. 5: what no other task selects
+                    gate = gate * math.prod(1 - master[task] for task in range(num_tasks) if task != subset[0])
+                gates.append(gate)
+            memories.append(gates[0] * candidate + gates[1] * history)
+        cell = direction._cell(torch.cat(memories, dim=-1))
+        hidden = output * torch.tanh(cell)
+        steps.append(torch.stack(memories, dim=1))
+    return torch.stack(steps, dim=1)
+
+
+@pytest.mark.parametrize("tasks", [["entity", "relation"], ["entity", "subject", "object"]])
+def test_memories_and_gradients_match_autograd_through_the_equations(tasks):
+    torch.manual_seed(0)
+    encoder = SelectionRecurrentNetwork(5, hidden_dim=4, tasks=tasks).double()
+    inputs = torch.randn(3, 6, 5, dtype=torch.float64, requires_grad=True)
+    memories, expected = encoder._directions[0](inputs), reference_memories(encoder, inputs)
+    assert torch.allclose(memories, expected)
+    upstream = torch.randn_like(memories)
+    wrt = [inputs, *encoder.parameters()]
+    for grad, expected_grad in zip(
+        torch.autograd.grad(memories, wrt, upstream), torch.autograd.grad(expected, wrt, upstream)
+    ):
+        assert torch.allclose(grad, expected_grad)
+
+
+@pytest.mark.parametrize("tasks", [["entity", "relation"], ["entity", "subject", "object"]])
+def test_the_hand_written_backward_passes_gradcheck_for_the_inputs_and_every_parameter(tasks):
+    torch.manual_seed(0)
+    direction = SelectionRecurrentNetwork(3, hidden_dim=2, tasks=tasks).double()._directions[0]
+    names, parameters = zip(*direction.named_parameters())
+
+    def memories(inputs: torch.Tensor, *values: torch.Tensor) -> torch.Tensor:
+        return torch.func.functional_call(direction, dict(zip(names, values)), (inputs,))
+
+    inputs = torch.randn(2, 4, 3, dtype=torch.float64, requires_grad=True)
+    values = [parameter.detach().requires_grad_() for parameter in parameters]
+    assert torch.autograd.gradcheck(memories, (inputs, *values))
+
+
+def test_saturated_master_gates_give_finite_gradients():
+    encoder = SelectionRecurrentNetwork(6, hidden_dim=4)
+    # σ(40) is 1 in single precision, so the factor 1 - ρ of every single-task gate is exactly 0.
+    with torch.no_grad():
+        encoder._directions[0]._input_projection.bias[3 * 4 :].fill_(40.0)
+    inputs, mask = inputs_and_mask()
+    encoder(inputs, mask).sum().backward()
+    for name, parameter in encoder.named_parameters():
+        assert torch.isfinite(parameter.grad).all(), name
