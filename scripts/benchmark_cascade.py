@@ -13,9 +13,9 @@ fusion (table 4, SciERC test, batch 32, GPU).
 import argparse
 import json
 import os
-import statistics
-import time
-from typing import Callable, Dict, List
+from typing import Dict
+
+from timing import batches, median_seconds
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,20 +32,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is reported")
     return parser.parse_args()
-
-
-def batches(items: List, size: int) -> List[List]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
-def median_seconds(run: Callable[[], None], repeats: int) -> float:
-    run()  # warm-up: first calls pay for lazy initialisation
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -6,11 +6,9 @@ hidden size, in one run on the same batch (issue 8's target: SRN at most 3x the 
     .venv/bin/python scripts/benchmark_srn.py --tasks entity,relation --bidirectional
 """
 import argparse
-import statistics
-import time
-from typing import Callable
 
 import torch
+from timing import median_seconds
 
 from jointre_plugins.encoders.srn import SelectionRecurrentNetwork
 
@@ -26,18 +24,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=20, help="timed runs; the median is reported")
     parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
-
-
-def median_seconds(step: Callable[[], None], repeats: int) -> float:
-    """The median wall time of `step` over `repeats` runs, after two untimed warm-up runs."""
-    for _ in range(2):
-        step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -59,8 +45,8 @@ def main() -> None:
         lstm.zero_grad()
         lstm(inputs)[0].sum().backward()
 
-    srn_seconds = median_seconds(srn_step, args.repeats)
-    lstm_seconds = median_seconds(lstm_step, args.repeats)
+    srn_seconds = median_seconds(srn_step, args.repeats, warmups=2)
+    lstm_seconds = median_seconds(lstm_step, args.repeats, warmups=2)
     print(
         f"batch {args.batch_size} x {args.num_tokens} words, input {args.input_dim}, hidden {args.hidden_dim}, "
         f"tasks {args.tasks}, bidirectional {args.bidirectional}, {args.threads} threads, "
