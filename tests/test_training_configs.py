@@ -57,13 +57,13 @@ def forkserver_spawn(monkeypatch):
     monkeypatch.setattr(torch.multiprocessing, "spawn", spawn)
 
 
-def hidden_sizes(block) -> list:
-    """Every value of a `*hidden_dim` key anywhere in a config block."""
+def model_sizes(block) -> list:
+    """Every value of a `*hidden_dim` or `*embedding_dim` key anywhere in a config block."""
     if isinstance(block, dict):
-        own = [value for key, value in block.items() if key.endswith("hidden_dim")]
-        return own + [size for value in block.values() for size in hidden_sizes(value)]
+        own = [value for key, value in block.items() if key.endswith(("hidden_dim", "embedding_dim"))]
+        return own + [size for value in block.values() for size in model_sizes(value)]
     if isinstance(block, list):
-        return [size for value in block for size in hidden_sizes(value)]
+        return [size for value in block for size in model_sizes(value)]
     return []
 
 
@@ -80,6 +80,10 @@ def test_there_are_configs():
         "srn_conll04_early.jsonnet",
         "srn_conll04_late.jsonnet",
         "table_srn_scierc.jsonnet",
+        "sinet_ace04.jsonnet",
+        "sinet_ace05.jsonnet",
+        "sinet_scierc.jsonnet",
+        "sinet_conll04.jsonnet",
     }
 
 
@@ -93,7 +97,7 @@ def test_config_trains_one_tiny_epoch(path: pathlib.Path, tiny, tmp_path):
     assert model.vocab.get_vocab_size("entity_labels") > 0
     trained = json.loads((tmp_path / "run" / "config.json").read_text())
     assert trained["dataset_reader"]["max_instances"] == 16
-    assert set(hidden_sizes(trained["model"])) == {8}
+    assert set(model_sizes(trained["model"])) == {8}
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda path: path.name)
@@ -200,6 +204,43 @@ def assert_short_budget_recipe(params: dict, optimizer: dict, epochs: int) -> No
 def test_srn_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
     monkeypatch.setenv("JOINTRE_PROFILE", "cpu")
     assert_short_budget_recipe(config(name), {"type": "adam"}, epochs)
+
+
+@pytest.mark.parametrize(
+    "name, batch_size, lr, paper_model, dim",
+    [
+        ("sinet_ace04.jsonnet", 20, 2e-5, "bert-base-cased", 768),
+        ("sinet_ace05.jsonnet", 20, 2e-5, "albert-xxlarge-v1", 4096),
+        ("sinet_scierc.jsonnet", 4, 1e-5, "allenai/scibert_scivocab_cased", 768),
+        ("sinet_conll04.jsonnet", 20, 2e-5, "bert-base-cased", 768),
+    ],
+)
+def test_sinet_defaults_are_the_papers(name, batch_size, lr, paper_model, dim, monkeypatch):
+    monkeypatch.setenv("JOINTRE_TRANSFORMER", "paper")
+    params = config(name)
+    trainer = params["trainer"]
+    assert trainer["optimizer"] == {"type": "adamw", "lr": lr, "weight_decay": 0}
+    assert trainer["num_epochs"] == 100
+    assert trainer["validation_metric"] == ["+ner_f1", "+rel_strict_f1"]
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == batch_size
+    model = params["model"]
+    assert model["text_field_embedder"]["token_embedders"]["tokens"]["model_name"] == paper_model
+    assert model["encoder"] == {
+        "type": "ctam",
+        "input_dim": dim,
+        "num_heads": 4,
+        "num_layers": 1,
+        "attention_dropout": 0.2,
+    }
+    assert model["type"] == "span_classification"
+    assert model["max_span_width"] == 8 and model["width_embedding_dim"] == 100
+    assert model["relation_threshold"] == 0.5 and model["dropout"] == 0.0
+
+
+@pytest.mark.parametrize("name, epochs", [("sinet_conll04.jsonnet", 15), ("sinet_scierc.jsonnet", 10)])
+def test_sinet_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
+    monkeypatch.setenv("JOINTRE_PROFILE", "cpu")
+    assert_short_budget_recipe(config(name), {"type": "adamw", "weight_decay": 0}, epochs)
 
 
 @pytest.mark.parametrize("name, epochs", [("mge_conll04.jsonnet", 15), ("mge_scierc.jsonnet", 10)])

@@ -1,3 +1,4 @@
+from jointre_plugins.encoders.ctam import CrossTaskAttentionEncoder
 from jointre_plugins.encoders.mge import MultiGateEncoder
 from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder
 from jointre_plugins.encoders.srn import SelectionRecurrentNetwork

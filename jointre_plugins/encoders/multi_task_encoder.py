@@ -22,9 +22,17 @@ class MultiTaskEncoder(Seq2SeqEncoder):
     An encoder whose layers read the predictions of the layer before (RIN) names the tasks whose
     prediction heads it calls in `required_heads`; the model then passes the scheme's heads to
     `forward_tasks`, so the encoder needs no knowledge of the decoding scheme.
+
+    An encoder that reads a sentence agent (CTAM: the transformer's CLS vector) sets `reads_agent`;
+    the model then passes each sentence's agent to `forward_tasks` as `agent`. Such an encoder may
+    give each task an agent of its own, appended to every real word's features of that task (the
+    last `get_task_agent_dim(task)` of them): any scheme can read them as word features, and a
+    scheme that uses a sentence vector once (span classification) splits them off with
+    `split_task_agent`.
     """
 
     required_heads: Tuple[str, ...] = ()
+    reads_agent: bool = False
 
     @property
     def task_names(self) -> Tuple[str, ...]:
@@ -34,6 +42,10 @@ class MultiTaskEncoder(Seq2SeqEncoder):
     def get_task_output_dim(self, task: str) -> int:
         """The feature size of the output for `task`."""
         raise NotImplementedError
+
+    def get_task_agent_dim(self, task: str) -> int:
+        """How many of the last features of `task`'s output are the task's sentence agent."""
+        return 0
 
     def forward_tasks(
         self,
@@ -51,6 +63,9 @@ class MultiTaskEncoder(Seq2SeqEncoder):
         heads : `Dict[str, PredictionHead]`, optional
             The scheme's prediction heads for the tasks of `required_heads`; encoders that call
             none ignore it.
+
+        An encoder with `reads_agent` also takes `agent`, one vector per sentence of shape
+        `(batch_size, input_dim)`.
 
         # Returns
 
@@ -78,3 +93,25 @@ class MultiTaskEncoder(Seq2SeqEncoder):
             )
         outputs = self.forward_tasks(inputs, mask)
         return torch.cat([outputs[task] for task in self.task_names], dim=-1)
+
+
+def split_task_agent(features: torch.Tensor, agent_dim: int) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+    """
+    Splits a task's output into its word features and its sentence agent (see `MultiTaskEncoder`).
+
+    # Parameters
+
+    features : `torch.Tensor`
+        A task's output, `(batch_size, num_tokens, dim)`.
+    agent_dim : `int`
+        `get_task_agent_dim` of the task; 0 for encoders without agents.
+
+    # Returns
+
+    `Tuple[torch.Tensor, Optional[torch.Tensor]]`
+        The word features `(batch_size, num_tokens, dim - agent_dim)`, and the agent
+        `(batch_size, agent_dim)` read at the first word, which every sentence has, or `None`.
+    """
+    if agent_dim == 0:
+        return features, None
+    return features[..., :-agent_dim], features[:, 0, -agent_dim:]

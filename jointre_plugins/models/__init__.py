@@ -5,4 +5,5 @@ from jointre_plugins.models.joint_extraction_model import (
     JointBatch,
     JointExtractionModel,
 )
+from jointre_plugins.models.span_classification import SpanClassificationModel
 from jointre_plugins.models.table_filling import TableFillingModel

@@ -229,10 +229,16 @@ class JointExtractionModel(Model):
         (initializer or InitializerApplicator())(self)
 
     def task_output_dim(self, task: str) -> int:
-        """The feature size the encoder gives the scheme's `task`."""
+        """The feature size the encoder gives the scheme's `task`, its agent included."""
         if isinstance(self._encoder, MultiTaskEncoder):
             return self._encoder.get_task_output_dim(self._task_map[task])
         return self._encoder.get_output_dim()
+
+    def task_agent_dim(self, task: str) -> int:
+        """The size of the sentence agent at the end of the scheme's `task` features (0 without one)."""
+        if isinstance(self._encoder, MultiTaskEncoder):
+            return self._encoder.get_task_agent_dim(self._task_map[task])
+        return 0
 
     def embed(self, tokens: TextFieldTensors) -> EmbeddedWords:
         """
@@ -307,7 +313,10 @@ class JointExtractionModel(Model):
             for task, source in self._task_map.items():
                 if task in scheme_heads:
                     heads.setdefault(source, scheme_heads[task])
-        features = self._encoder.forward_tasks(embedded.vectors, embedded.mask, heads)
+        if self._encoder.reads_agent:
+            features = self._encoder.forward_tasks(embedded.vectors, embedded.mask, heads, agent=embedded.agent)
+        else:
+            features = self._encoder.forward_tasks(embedded.vectors, embedded.mask, heads)
         return {task: features[source] for task, source in self._task_map.items()}
 
     def prediction_heads(self) -> Mapping[str, PredictionHead]:

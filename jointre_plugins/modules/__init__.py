@@ -1,4 +1,6 @@
+from jointre_plugins.modules.negative_sampling import negative_pairs, negative_spans
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
+from jointre_plugins.modules.range_pooling import RangePooler
 from jointre_plugins.modules.sentence_agent import SentenceAgent
 from jointre_plugins.modules.span_extraction_head import SpanExtractionHead
 from jointre_plugins.modules.table_targets import table_targets

@@ -5,6 +5,7 @@ local env = import 'env.libsonnet';
 
 local known_dims = {
   'albert-xxlarge-v1': 4096,
+  'allenai/scibert_scivocab_cased': 768,
   'allenai/scibert_scivocab_uncased': 768,
   'bert-base-cased': 768,
   'bert-base-uncased': 768,

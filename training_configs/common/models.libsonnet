@@ -40,4 +40,24 @@ local env = import 'env.libsonnet';
     chunk_size: chunk_size,
     dropout: dropout,
   } + (if fusion == 'early' then { token_indexers: embedding.token_indexers } else {}),
+
+  // SINET's encoder: task-aware projections and cross-task attention of the sentence agents.
+  // The heads stay 4 under JOINTRE_SIZE=tiny, whose transformer width (16) they divide.
+  ctam(input_dim, num_heads=4, num_layers=1, attention_dropout=0.2):: {
+    type: 'ctam',
+    input_dim: input_dim,
+    num_heads: num_heads,
+    num_layers: num_layers,
+    attention_dropout: attention_dropout,
+  },
+
+  span_classification(embedding, encoder, max_span_width=8, width_embedding_dim=100, relation_threshold=0.5, dropout=0.0):: {
+    type: 'span_classification',
+    text_field_embedder: embedding.text_field_embedder,
+    encoder: encoder,
+    max_span_width: max_span_width,
+    width_embedding_dim: env.size(width_embedding_dim),
+    relation_threshold: relation_threshold,
+    dropout: dropout,
+  },
 }
