@@ -44,7 +44,9 @@ def negative_spans(
     return rng.sample(candidates, min(count, len(candidates)))
 
 
-def negative_pairs(num_entities: int, related: Collection[Tuple[int, int]], count: int, rng: random.Random) -> List[Tuple[int, int]]:
+def negative_pairs(
+    num_entities: int, related: Collection[Tuple[int, int]], count: int, rng: random.Random
+) -> List[Tuple[int, int]]:
     """
     Up to `count` ordered pairs of distinct gold entities with no gold relation from the first to
     the second, drawn without replacement; all of them when there are fewer.
