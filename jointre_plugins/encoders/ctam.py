@@ -38,8 +38,8 @@ class CrossTaskAttentionEncoder(MultiTaskEncoder):
 
     Choices where the paper is unclear: W_q, W_k and W_v are shared by the two directions (the
     paper's symbols have no task index) and are d x d, split into heads, followed by an output
-    projection as in the transformer the paper says it follows (without bias, which the LayerNorm
-    after it would largely undo); the attention's dropout is on its
+    projection as in the transformer the paper says it follows, without a bias like every
+    projection the paper writes; the attention's dropout is on its
     weights; padding is never attended to; with several layers (D), each layer has parameters of
     its own and attends with the agents the layer before produced, over the same projected words.
 
@@ -117,6 +117,8 @@ class CrossTaskAttentionEncoder(MultiTaskEncoder):
         return 2 * self._input_dim
 
     def get_task_agent_dim(self, task: str) -> int:
+        if task not in TASKS:
+            raise ValueError(f"ctam has no task {task!r}; its tasks are {TASKS}")
         return self._input_dim
 
     def is_bidirectional(self) -> bool:
@@ -129,6 +131,24 @@ class CrossTaskAttentionEncoder(MultiTaskEncoder):
         heads: Optional[Dict[str, PredictionHead]] = None,
         agent: Optional[torch.Tensor] = None,
     ) -> Dict[str, torch.Tensor]:
+        """
+        # Parameters
+
+        inputs : `torch.Tensor`
+            `(batch_size, num_tokens, input_dim)`.
+        mask : `torch.BoolTensor`
+            `(batch_size, num_tokens)`.
+        heads : `Dict[str, PredictionHead]`, optional
+            Unused: CTAM calls no prediction heads.
+        agent : `torch.Tensor`, optional
+            The sentence agent `(batch_size, input_dim)`, which agent `"cls"` needs.
+
+        # Returns
+
+        `Dict[str, torch.Tensor]`
+            For `entity` and `relation`, `(batch_size, num_tokens, 2 * input_dim)`: the space's words,
+            then its agent, zero at padding.
+        """
         sentence_agent = self._sentence_agent(inputs, mask, agent)  # (batch_size, input_dim)
         if self._projections is None:
             words = {task: inputs for task in TASKS}

@@ -17,10 +17,8 @@ from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.encoders.multi_task_encoder import split_task_agent
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS, label_index
 from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
-from jointre_plugins.modules.negative_sampling import negative_pairs, negative_spans
+from jointre_plugins.modules.negative_sampling import Span, negative_pairs, negative_spans
 from jointre_plugins.modules.range_pooling import POOLING_MODES, RangePooler
-
-Span = Tuple[int, int]
 
 
 @Model.register("span_classification")
@@ -74,7 +72,7 @@ class SpanClassificationModel(JointExtractionModel):
     context_pooling : `str`, optional (default = `"max"`)
         How the words between two spans are pooled: `"max"`, `"sum"` or `"mean"` (table 3).
     negative_entity_count : `int`, optional (default = `100`)
-        Random non-entity spans per training sentence (SpERT's default).
+        Random non-entity spans per training sentence (SpERT's default); at least 1.
     negative_relation_count : `int`, optional (default = `100`)
         Random gold entity pairs without a relation per training sentence (SpERT's default).
     relation_threshold : `float`, optional (default = `0.5`)
@@ -129,7 +127,8 @@ class SpanClassificationModel(JointExtractionModel):
         for name, value, least in (
             ("max_span_width", max_span_width, 1),
             ("pair_chunk_size", pair_chunk_size, 1),
-            ("negative_entity_count", negative_entity_count, 0),
+            # The none class learns from the negatives alone.
+            ("negative_entity_count", negative_entity_count, 1),
             ("negative_relation_count", negative_relation_count, 0),
         ):
             if value < least:
@@ -308,8 +307,12 @@ class _PairScorer:
         Over the embedder's word vectors.
     agent : `torch.Tensor`, optional
         The relation agent of each sentence, `(batch_size, agent_dim)`.
-    width_embedding, dropout, classifier : `torch.nn.Module`
-        The model's.
+    width_embedding : `torch.nn.Module`
+        Embeds a span's width minus 1.
+    dropout : `torch.nn.Module`
+        Applied to the pair representations.
+    classifier : `torch.nn.Module`
+        Maps a pair representation to a logit per relation type.
     """
 
     def __init__(

@@ -133,9 +133,33 @@ def test_without_layer_norm_the_agent_is_the_residual_sum():
     assert torch.allclose(with_norm._layers[0]._layer_norm(raw[:, 0, 6:]), normed[:, 0, 6:], atol=1e-6)
 
 
-def test_more_layers_and_heads_are_switches():
-    encoder = CrossTaskAttentionEncoder(8, num_heads=4, num_layers=3)
+def test_each_layer_attends_with_the_agents_of_the_layer_before_over_the_same_words():
+    encoder = CrossTaskAttentionEncoder(8, num_heads=4, num_layers=3).eval()
     assert len(encoder._layers) == 3 and encoder._layers[0]._num_heads == 4
+    inputs, mask = inputs_and_mask(input_dim=8)
+    sentence_agent = agent_of(dim=8)
+    words = {task: inputs @ encoder._projections[task].weight.T for task in ("entity", "relation")}
+    agents = {task: sentence_agent @ encoder._projections[task].weight.T for task in ("entity", "relation")}
+    for layer in encoder._layers:
+        agents = {
+            "entity": layer(agents["entity"], words["relation"], mask)[0],
+            "relation": layer(agents["relation"], words["entity"], mask)[0],
+        }
+    outputs = encoder.forward_tasks(inputs, mask, agent=sentence_agent)
+    for task in ("entity", "relation"):
+        assert torch.allclose(split_task_agent(outputs[task], 8)[1], agents[task], atol=1e-5)
+
+
+def test_padding_changes_nothing_with_the_given_agent():
+    encoder = CrossTaskAttentionEncoder(6, num_heads=2).eval()
+    inputs, mask = inputs_and_mask()
+    padded_inputs = torch.cat([inputs, torch.randn(3, 4, 6)], dim=1)
+    padded_mask = torch.cat([mask, torch.zeros(3, 4, dtype=torch.bool)], dim=1)
+    short = encoder.forward_tasks(inputs, mask, agent=agent_of())
+    long = encoder.forward_tasks(padded_inputs, padded_mask, agent=agent_of())
+    for task in ("entity", "relation"):
+        assert torch.allclose(long[task][:, :5], short[task], atol=1e-6)
+        assert torch.all(long[task][:, 5:] == 0)
 
 
 def test_the_cls_agent_used_as_a_plain_encoder_says_what_to_do():

@@ -11,6 +11,7 @@ from allennlp.models import Model
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.models import span_classification
 from jointre_plugins.models.span_classification import SpanClassificationModel, _trainable_gold
+from jointre_plugins.modules.range_pooling import RangePooler
 from tests.conftest import FIXTURES
 
 EXPERIMENT = FIXTURES / "experiments" / "sinet_span_classification.jsonnet"
@@ -67,6 +68,25 @@ class TestSpanClassification(ModelTestCase):
         assert len(labels) == 39 and labels.count(0) == 30
         assert output["loss"].requires_grad and output["loss"] > 0
         assert output["entity_logits"].shape == (3, 13 * 4, self.vocab.get_vocab_size("entity_labels") + 1)
+
+    def test_training_classifies_every_gold_relation_and_the_unrelated_gold_pairs(self, monkeypatch):
+        targets = []
+        binary_cross_entropy = torch.nn.functional.binary_cross_entropy_with_logits
+
+        def recording(logits, target, **kwargs):
+            targets.append(target)
+            return binary_cross_entropy(logits, target, **kwargs)
+
+        monkeypatch.setattr(torch.nn.functional, "binary_cross_entropy_with_logits", recording)
+        self.model.train()
+        self.model(**tensors(self.model, self.instances))
+        [target] = targets
+        # Three gold entities per sentence, 6 ordered pairs each: 2, 2 and 1 with a relation, the
+        # rest negatives (fewer than the 10 asked for).
+        assert target.shape == (18, self.vocab.get_vocab_size("relation_labels"))
+        assert target.sum(dim=1).tolist() == [1.0] * 2 + [0.0] * 4 + [1.0] * 2 + [0.0] * 4 + [1.0] + [0.0] * 5
+        work_for = self.vocab.get_token_index("Work_For", "relation_labels")
+        assert target[0, work_for] == 1.0
 
     def test_no_loss_at_evaluation(self):
         self.model.eval()
@@ -172,6 +192,43 @@ def test_chunked_pair_scoring_gives_what_one_chunk_gives(vocab, monkeypatch):
         assert outputs[other]["relations"] == outputs[0]["relations"]
 
 
+def test_a_pair_is_its_spans_their_widths_the_words_between_and_the_agent():
+    torch.manual_seed(0)
+    relation_words = torch.randn(2, 7, 3)
+    embedded = torch.randn(2, 7, 2)
+    agent = torch.randn(2, 4)
+    widths = torch.nn.Embedding(4, 5)
+    scorer = span_classification._PairScorer(
+        RangePooler(relation_words, "max"),
+        RangePooler(embedded, "max"),
+        agent,
+        widths,
+        torch.nn.Identity(),
+        torch.nn.Identity(),  # the representation itself
+    )
+    sentences = torch.tensor([1, 1, 0])
+    heads = torch.tensor([[0, 2], [5, 7], [1, 3]])
+    tails = torch.tensor([[4, 5], [0, 2], [3, 4]])
+    representation = scorer(sentences, heads, tails)
+    assert representation.shape == (3, 2 * (3 + 5) + 2 + 4)
+
+    def expected(sentence, head, tail, between):
+        context = embedded[sentence, between[0] : between[1]].max(dim=0).values if between else torch.zeros(2)
+        return torch.cat([
+            relation_words[sentence, head[0] : head[1]].max(dim=0).values,
+            widths.weight[head[1] - head[0] - 1],
+            context,
+            relation_words[sentence, tail[0] : tail[1]].max(dim=0).values,
+            widths.weight[tail[1] - tail[0] - 1],
+            agent[sentence],
+        ])
+
+    # Words 2-3 lie between; the reverse pair has the same context; adjacent spans have none.
+    assert torch.allclose(representation[0], expected(1, (0, 2), (4, 5), (2, 4)))
+    assert torch.allclose(representation[1], expected(1, (5, 7), (0, 2), (2, 5)))
+    assert torch.allclose(representation[2], expected(0, (1, 3), (3, 4), None))
+
+
 def test_the_gold_a_sentence_trains_on(vocab):
     gold = Sentence(
         tuple("a b c d e f g h".split()),
@@ -229,7 +286,8 @@ def test_ctam_feeds_table_filling_too(vocab):
         ({"context_pooling": "first"}, "context_pooling must be one of"),
         ({"relation_threshold": 1.0}, "relation_threshold must be a probability"),
         ({"max_span_width": 0}, "max_span_width must be at least 1"),
-        ({"negative_entity_count": -1}, "negative_entity_count must be at least 0"),
+        ({"negative_entity_count": 0}, "negative_entity_count must be at least 1"),
+        ({"negative_relation_count": -1}, "negative_relation_count must be at least 0"),
         ({"pair_chunk_size": 0}, "pair_chunk_size must be at least 1"),
     ],
 )
