@@ -369,6 +369,21 @@ def test_words_and_characters_input_trains(tiny, tmp_path):
     assert model.vocab.get_token_index("C", "token_characters") > 1
 
 
+@pytest.mark.parametrize("arguments, dim", [("", 50), ("file='{fixtures}/glove/glove.tiny.4d.txt', dim=4", 4)])
+def test_glove_input_trains_from_the_package_or_a_file(arguments, dim, tiny, tmp_path):
+    leaf = tmp_path / "mge_conll04_glove.jsonnet"
+    leaf.write_text(
+        f"local embeddings = import '{COMMON}/embeddings.libsonnet';\n"
+        f"local mge = import '{COMMON}/mge.libsonnet';\n"
+        f"mge.experiment('conll04', embeddings.glove({arguments.format(fixtures=FIXTURES)}))\n"
+    )
+    model = train_model(Params.from_file(str(leaf)), str(tmp_path / "run"))
+    assert model._text_field_embedder.get_output_dim() == dim
+    # Words are lowercased, as GloVe 6B's are.
+    assert model.vocab.get_token_index("beijing", "tokens") > 1
+    assert "Beijing" not in model.vocab.get_token_to_index_vocabulary("tokens")
+
+
 def test_test_split_is_evaluated_on_request_and_never_enters_the_vocabulary(tiny, monkeypatch, tmp_path):
     corpus = tmp_path / "data" / "ace05"
     corpus.mkdir(parents=True)

