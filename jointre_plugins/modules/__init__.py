@@ -1,3 +1,4 @@
+from jointre_plugins.modules.bioes_tags import bioes_to_entities, entities_to_bioes
 from jointre_plugins.modules.negative_sampling import negative_pairs, negative_spans
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.range_pooling import RangePooler
