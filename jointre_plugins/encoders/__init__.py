@@ -1,4 +1,5 @@
 from jointre_plugins.encoders.ctam import CrossTaskAttentionEncoder
 from jointre_plugins.encoders.mge import MultiGateEncoder
 from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder
+from jointre_plugins.encoders.rin import RecurrentInteractionNetwork
 from jointre_plugins.encoders.srn import SelectionRecurrentNetwork

@@ -6,8 +6,11 @@ from typing import Callable, Dict, Optional, Tuple
 import torch
 from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
 
-PredictionHead = Callable[[torch.Tensor], torch.Tensor]
-"""A scheme's prediction for one task from that task's features `(batch_size, num_tokens, dim)`."""
+PredictionHead = Callable[[torch.Tensor, torch.BoolTensor], torch.Tensor]
+"""
+A scheme's prediction per word for one task, `(batch_size, num_tokens, prediction_dim)`, from that
+task's features `(batch_size, num_tokens, dim)` and the mask `(batch_size, num_tokens)`.
+"""
 
 
 class MultiTaskEncoder(Seq2SeqEncoder):
@@ -20,8 +23,9 @@ class MultiTaskEncoder(Seq2SeqEncoder):
     Inputs and outputs are word-level; padded positions of every output are zero.
 
     An encoder whose layers read the predictions of the layer before (RIN) names the tasks whose
-    prediction heads it calls in `required_heads`; the model then passes the scheme's heads to
-    `forward_tasks`, so the encoder needs no knowledge of the decoding scheme.
+    prediction heads it calls in `required_heads`; the model tells it the size of each head's
+    prediction (`set_prediction_dims`) before it initialises the parameters, and passes the
+    scheme's heads to `forward_tasks`, so the encoder needs no knowledge of the decoding scheme.
 
     An encoder that reads a sentence agent (CTAM: the transformer's CLS vector) sets `reads_agent`;
     the model then passes each sentence's agent to `forward_tasks` as `agent`. Such an encoder may
@@ -42,6 +46,13 @@ class MultiTaskEncoder(Seq2SeqEncoder):
     def get_task_output_dim(self, task: str) -> int:
         """The feature size of the output for `task`."""
         raise NotImplementedError
+
+    def set_prediction_dims(self, dims: Dict[str, int]) -> None:
+        """
+        For an encoder with `required_heads`: the size of each head's prediction per word, by
+        encoder task, which the model gives once, before it initialises the parameters, so that the
+        layers reading the predictions can be built.
+        """
 
     def get_task_agent_dim(self, task: str) -> int:
         """How many of the last features of `task`'s output are the task's sentence agent."""

@@ -226,7 +226,21 @@ class JointExtractionModel(Model):
                     f"{type(self._encoder).__name__} calls prediction heads for {missing}, but "
                     f"{type(self).__name__} provides heads for {sorted(heads)}"
                 )
+            # The encoder's layers that read the predictions are sized by them, before initialising.
+            self._encoder.set_prediction_dims(self._by_encoder_task(self.prediction_dims()))
         (initializer or InitializerApplicator())(self)
+
+    def _by_encoder_task(self, by_scheme_task: Mapping[str, Any]) -> Dict[str, Any]:
+        """
+        Re-keys a scheme's per-task values by the encoder task that feeds each scheme task; where
+        several scheme tasks share one encoder task (subject and object fed by relation), the first
+        one's value serves it.
+        """
+        by_encoder_task: Dict[str, Any] = {}
+        for task, source in self._task_map.items():
+            if task in by_scheme_task:
+                by_encoder_task.setdefault(source, by_scheme_task[task])
+        return by_encoder_task
 
     def task_output_dim(self, task: str) -> int:
         """The feature size the encoder gives the scheme's `task`, its agent included."""
@@ -304,15 +318,7 @@ class JointExtractionModel(Model):
         if not isinstance(self._encoder, MultiTaskEncoder):
             shared = self._encoder(embedded.vectors, embedded.mask)
             return {task: shared for task in self.required_tasks}
-        heads = None
-        if self._encoder.required_heads:
-            # Schemes whose tasks share an encoder task (subject and object fed by relation) give
-            # that encoder task the head of the first of them.
-            scheme_heads = self.prediction_heads()
-            heads = {}
-            for task, source in self._task_map.items():
-                if task in scheme_heads:
-                    heads.setdefault(source, scheme_heads[task])
+        heads = self._by_encoder_task(self.prediction_heads()) if self._encoder.required_heads else None
         if self._encoder.reads_agent:
             features = self._encoder.forward_tasks(embedded.vectors, embedded.mask, heads, agent=embedded.agent)
         else:
@@ -322,9 +328,14 @@ class JointExtractionModel(Model):
     def prediction_heads(self) -> Mapping[str, PredictionHead]:
         """
         The scheme's prediction heads by task, for encoders whose layers read the predictions of
-        the layer before (RIN). Each maps task features `(batch_size, num_tokens, dim)` to a
-        prediction the encoder consumes.
+        the layer before (RIN). Each maps task features `(batch_size, num_tokens, dim)` and the
+        mask `(batch_size, num_tokens)` to a prediction per word `(batch_size, num_tokens,
+        prediction_dims()[task])` that the encoder consumes.
         """
+        return {}
+
+    def prediction_dims(self) -> Mapping[str, int]:
+        """The size of each head's prediction per word, by task, as `prediction_heads` gives them."""
         return {}
 
     def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:

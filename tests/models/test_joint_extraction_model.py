@@ -34,9 +34,13 @@ class RecordingScheme(JointExtractionModel):
         super().__init__(*args, **kwargs)
         self.head = torch.nn.Linear(self.task_output_dim("entity"), 2)
         self.calls: List[Tuple[JointBatch, Dict[str, torch.Tensor]]] = []
+        self._finish_init(None)
 
     def prediction_heads(self) -> Dict[str, PredictionHead]:
-        return {"entity": self.head}
+        return {"entity": lambda features, mask: self.head(features)}
+
+    def prediction_dims(self) -> Dict[str, int]:
+        return {"entity": 2}
 
     def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:
         self.calls.append((batch, features))
@@ -54,6 +58,7 @@ class HeadCallingEncoder(MultiTaskEncoder):
         super().__init__()
         self._input_dim = input_dim
         self.head_inputs: List[torch.Tensor] = []
+        self.prediction_dims: Dict[str, int] = {}
 
     @property
     def task_names(self) -> Tuple[str, ...]:
@@ -68,9 +73,12 @@ class HeadCallingEncoder(MultiTaskEncoder):
     def is_bidirectional(self) -> bool:
         return False
 
+    def set_prediction_dims(self, dims: Dict[str, int]) -> None:
+        self.prediction_dims = dims
+
     def forward_tasks(self, inputs, mask, heads: Optional[Dict[str, PredictionHead]] = None):
         self.head_inputs.append(inputs)
-        prediction = heads["entity"](inputs)  # (batch_size, num_tokens, 2)
+        prediction = heads["entity"](inputs, mask)  # (batch_size, num_tokens, 2)
         return {"entity": inputs, "relation": inputs + prediction.sum(-1, keepdim=True)}
 
 
@@ -201,6 +209,8 @@ def test_encoder_layers_call_the_schemes_prediction_heads():
     model = RecordingScheme(
         vocab, word_embedder(vocab), encoder, dropout=0.0, task_map={"subject": "relation", "object": "relation"}
     )
+    # The model told the encoder the size of the head's prediction before initialising.
+    assert encoder.prediction_dims == {"entity": 2}
     model.eval()
     model(**batch_of(vocab, {"tokens": SingleIdTokenIndexer()}))
     _, features = model.calls[-1]
@@ -224,10 +234,6 @@ def test_a_scheme_without_the_head_its_encoder_calls_is_a_configuration_error():
     class Headless(RecordingScheme):
         def prediction_heads(self) -> Dict[str, PredictionHead]:
             return {}
-
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._finish_init(None)
 
     vocab = vocabulary()
     message = "HeadCallingEncoder calls prediction heads for ['entity'], but Headless provides heads for []"
