@@ -1,3 +1,4 @@
+from jointre_plugins.models.bioes_word_pair import BioesWordPairModel
 from jointre_plugins.models.cascade_span_extraction import CascadeSpanExtractionModel
 from jointre_plugins.models.joint_extraction_model import (
     EmbeddedWords,

@@ -15,12 +15,14 @@ def table_targets(
     num_tokens: int,
     vocab: Vocabulary,
     device: Optional[torch.device] = None,
+    relation_anchor: str = "start",
 ) -> Tuple[torch.Tensor, torch.Tensor]:
     """
     The entity and relation tables of a batch (MGE section 3.3).
 
     An entity (start, end exclusive, type k) sets `entities[b, start, end - 1, k]`; a relation
-    of type l sets `relations[b, head.start, tail.start, l]`. Gold beyond `num_tokens` (cut
+    of type l sets `relations[b, head.start, tail.start, l]`, or with `relation_anchor="last"`
+    `relations[b, head.end - 1, tail.end - 1, l]` (RIN's word pairs). Gold beyond `num_tokens` (cut
     sentences) has no cell and is left out, and so is gold of a type the vocabulary lacks (a type
     unseen in training): the metric still scores both as misses.
 
@@ -32,6 +34,10 @@ def table_targets(
         The padded length of the batch.
     vocab : `Vocabulary`
         Maps types through the `entity_labels` and `relation_labels` namespaces.
+    device : `torch.device`, optional
+        Where the tables are made.
+    relation_anchor : `str`, optional (default = `"start"`)
+        The word of each argument a relation cell is at: `"start"` or `"last"`.
 
     # Returns
 
@@ -55,5 +61,8 @@ def table_targets(
             head, tail = gold.entities[relation.head], gold.entities[relation.tail]
             label = label_index(vocab, RELATION_LABELS, relation.type)
             if head.end <= num_tokens and tail.end <= num_tokens and label is not None:
-                relations[batch_index, head.start, tail.start, label] = 1.0
+                if relation_anchor == "last":
+                    relations[batch_index, head.end - 1, tail.end - 1, label] = 1.0
+                else:
+                    relations[batch_index, head.start, tail.start, label] = 1.0
     return entities, relations
