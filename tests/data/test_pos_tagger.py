@@ -51,10 +51,10 @@ def test_a_reader_attaches_the_tags_and_a_second_read_tags_nothing():
     instance = reader.text_to_instance(["Maria", "Lopez", "sleeps", "."])
     assert [token.tag_ for token in instance["tokens"].tokens] == ["NNP", "NNP", "VBZ", "."]
     # AllenNLP 2.10 indexes them with a single_id indexer reading `tag_`.
-    indexer = SingleIdTokenIndexer(namespace="pos_tags", feature_name="tag_")
+    indexer = SingleIdTokenIndexer(namespace="part_of_speech", feature_name="tag_")
     for instance in first:
         instance["tokens"].token_indexers = {"pos_tags": indexer}
     vocab = Vocabulary.from_instances(first)
-    assert {"NNP", ",", "DT", "NN"} <= set(vocab.get_token_to_index_vocabulary("pos_tags"))
-    proper_noun = vocab.get_token_index("NNP", "pos_tags")
+    assert {"NNP", ",", "DT", "NN"} <= set(vocab.get_token_to_index_vocabulary("part_of_speech"))
+    proper_noun = vocab.get_token_index("NNP", "part_of_speech")
     assert indexer.tokens_to_indices(first[0]["tokens"].tokens, vocab)["tokens"][:2] == [proper_noun] * 2

@@ -1,5 +1,6 @@
-// One entry per corpus: its reader and its files under JOINTRE_DATA. What a system trains with on
-// a corpus (transformer, batch size, ...) is in that system's table, e.g. mge.libsonnet.
+// One entry per corpus: its reader (with reader_options, where it has any) and its files under
+// JOINTRE_DATA. What a system trains with on a corpus (transformer, batch size, ...) is in that
+// system's table, e.g. mge.libsonnet.
 local env = import 'env.libsonnet';
 
 local corpus(reader, folder) = {
@@ -17,4 +18,10 @@ local corpus(reader, folder) = {
   scierc: corpus('scierc', 'scierc'),
   scierc_dygie: corpus('scierc', 'scierc_dygie'),
   conll04: corpus('conll04', 'conll04'),
+  // CasRel's NYT and WebNLG: whole entity strings (Exact Match), or, starred, the last word of each
+  // (Partial Match).
+  nyt: corpus('nyt', 'nyt'),
+  nyt_star: corpus('nyt', 'nyt_star') + { reader_options: { last_word_entities: true } },
+  webnlg: corpus('webnlg', 'webnlg'),
+  webnlg_star: corpus('webnlg', 'webnlg_star') + { reader_options: { last_word_entities: true } },
 }

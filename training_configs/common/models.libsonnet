@@ -51,13 +51,32 @@ local env = import 'env.libsonnet';
     attention_dropout: attention_dropout,
   },
 
-  span_classification(embedding, encoder, max_span_width=8, width_embedding_dim=100, relation_threshold=0.5, dropout=0.0):: {
+  span_classification(
+    embedding, encoder, max_span_width=8, width_embedding_dim=100, relation_threshold=0.5, dropout=0.0
+  ):: {
     type: 'span_classification',
     text_field_embedder: embedding.text_field_embedder,
     encoder: encoder,
     max_span_width: max_span_width,
     width_embedding_dim: env.size(width_embedding_dim),
     relation_threshold: relation_threshold,
+    dropout: dropout,
+  },
+
+  // RIN's encoder: a shared BiLSTM and num_layers interaction layers (0: "w/o interaction").
+  rin(input_dim, num_layers, hidden_dim=100):: {
+    type: 'rin',
+    input_dim: input_dim,
+    hidden_dim: env.size(hidden_dim),
+    num_layers: num_layers,
+  },
+
+  bioes_word_pair(embedding, encoder, pair_hidden_dim=100, threshold=0.5, dropout=0.1):: {
+    type: 'bioes_word_pair',
+    text_field_embedder: embedding.text_field_embedder,
+    encoder: encoder,
+    pair_hidden_dim: env.size(pair_hidden_dim),
+    threshold: threshold,
     dropout: dropout,
   },
 }

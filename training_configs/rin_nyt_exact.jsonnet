@@ -1,0 +1,4 @@
+// RIN on nyt, the paper's table-3 setting (offline GloVe + POS; JOINTRE_GLOVE for the paper's 100-d file).
+local rin = import 'common/rin.libsonnet';
+
+rin.experiment('nyt')
