@@ -41,7 +41,8 @@ class BioesWordPairModel(JointExtractionModel):
     distribution of each word, and the maximum over j of the relation probabilities of (i, j)
     (eq. 5).
 
-    Choices where the paper is unclear: m has `pair_hidden_dim` (100, the encoder's size; the
+    Choices where the paper is unclear: relation cells start at probability 0.01 (the
+    classifier's bias); m has `pair_hidden_dim` (100, the encoder's size; the
     paper does not say); pairs (i, i) are scored too, as the paper's figure shows, and give a
     relation of an entity to itself (WebNLG has them); the max-pool of eq. 5 runs over the second
     word of the pairs, as its set is written.
@@ -103,6 +104,10 @@ class BioesWordPairModel(JointExtractionModel):
         self._entities_untaggable = 0
         self._triples_without_entity = 0
         self._finish_init(initializer)
+        with torch.no_grad():
+            # Every relation cell starts at probability 0.01, as table filling's cells do: at 0.5 an
+            # untrained model predicts half of the n^2 x types cells, and decoding them all is slow.
+            self._relation_classifier.bias.fill_(math.log(0.01 / 0.99))
 
     def tag_logits(self, features: torch.Tensor) -> torch.Tensor:
         """`(batch_size, num_tokens, dim)` to tag logits `(batch_size, num_tokens, num_tags)`."""
