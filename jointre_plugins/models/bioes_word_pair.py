@@ -190,8 +190,8 @@ class BioesWordPairModel(JointExtractionModel):
                 if first in ending_at and second in ending_at:
                     relation_type = self.vocab.get_token_from_index(label, RELATION_LABELS)
                     relations.add(Relation(ending_at[first], ending_at[second], relation_type))
-                else:
-                    self._triples_without_entity += not self.training
+                elif not self.training:
+                    self._triples_without_entity += 1
             predictions.append(
                 Sentence(
                     tuple(sentence_words),
