@@ -429,6 +429,19 @@ def test_glove_input_trains_from_the_package_or_a_file(arguments, dim, tiny, tmp
     assert ("NNP" in model.vocab.get_token_to_index_vocabulary("part_of_speech")) == ("pos_dim" in arguments)
 
 
+def test_rin_runs_on_a_transformer_by_config(tiny, tmp_path):
+    leaf = tmp_path / "rin_webnlg_partial_transformer.jsonnet"
+    leaf.write_text(
+        f"local embeddings = import '{COMMON}/embeddings.libsonnet';\n"
+        f"local rin = import '{COMMON}/rin.libsonnet';\n"
+        "rin.experiment('webnlg_star', embeddings.transformer('bert-base-cased'))\n"
+    )
+    model = train_model(Params.from_file(str(leaf)), str(tmp_path / "run"))
+    assert model._encoder.get_input_dim() == 16  # the fixture BERT's width
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert "validation_rel_partial_f1" in metrics
+
+
 def test_test_split_is_evaluated_on_request_and_never_enters_the_vocabulary(tiny, monkeypatch, tmp_path):
     corpus = tmp_path / "data" / "ace05"
     corpus.mkdir(parents=True)
