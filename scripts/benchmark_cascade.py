@@ -15,7 +15,7 @@ import json
 import os
 from typing import Dict
 
-from timing import batches, median_seconds
+from timing import bare_transformer_seconds, batches, median_seconds
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -37,11 +37,11 @@ def arguments() -> argparse.Namespace:
 def main() -> None:
     args = arguments()
     import torch
-    import transformers
+    from allennlp.common.plugins import import_plugins
     from allennlp.models.archival import load_archive
     from allennlp.predictors import Predictor
 
-    from jointre_plugins.embedders.offline_transformer import offline_model_path
+    import_plugins()  # registers the readers and models the archives name, as `allennlp predict` does
 
     with open(args.sentences) as sentences_file:
         sentences = [record["tokens"] for record in json.load(sentences_file)]
@@ -61,16 +61,7 @@ def main() -> None:
         subjects[fusion] = predictor._model.get_metrics(reset=True)["subjects_per_sentence"]
         seconds[fusion] = median_seconds(predict, args.repeats)
 
-    path = offline_model_path()
-    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-    transformer = transformers.AutoModel.from_pretrained(path).eval()
-
-    def bare_forward() -> None:
-        with torch.no_grad():
-            for batch in batches(sentences, args.batch_size):
-                transformer(**tokenizer(batch, is_split_into_words=True, padding=True, return_tensors="pt"))
-
-    seconds["transformer"] = median_seconds(bare_forward, args.repeats)
+    seconds["transformer"] = bare_transformer_seconds(sentences, args.batch_size, args.repeats)
 
     print(
         f"{len(sentences)} sentences of {args.sentences}, batch {args.batch_size}, "

@@ -17,7 +17,7 @@ import sys
 import threading
 from typing import Dict, List
 
-from timing import batches, median_seconds
+from timing import bare_transformer_seconds, batches, median_seconds
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -85,11 +85,11 @@ def main() -> None:
         print(json.dumps(peak_memory(args.peak_memory_of, sentences)))
         return
     import torch
-    import transformers
+    from allennlp.common.plugins import import_plugins
     from allennlp.models.archival import load_archive
     from allennlp.predictors import Predictor
 
-    from jointre_plugins.embedders.offline_transformer import offline_model_path
+    import_plugins()  # registers the readers and models the archives name, as `allennlp predict` does
 
     inputs = [{"tokens": tokens} for tokens in sentences]
     seconds: Dict[str, float] = {}
@@ -106,16 +106,7 @@ def main() -> None:
         entities[name] = sum(len(output["entities"]) for output in predict())
         seconds[name] = median_seconds(predict, args.repeats, warmups=0)
 
-    path = offline_model_path()
-    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-    transformer = transformers.AutoModel.from_pretrained(path).eval()
-
-    def bare_forward() -> None:
-        with torch.no_grad():
-            for batch in batches(sentences, args.batch_size):
-                transformer(**tokenizer(batch, is_split_into_words=True, padding=True, return_tensors="pt"))
-
-    seconds["transformer"] = median_seconds(bare_forward, args.repeats)
+    seconds["transformer"] = bare_transformer_seconds(sentences, args.batch_size, args.repeats)
 
     memory = {}
     for name, archive in (("sinet", args.sinet), ("mge", args.mge)):

@@ -5,7 +5,6 @@ import math
 from typing import Dict, List, Mapping, Optional
 
 import torch
-from allennlp.common.checks import ConfigurationError
 from allennlp.data import Vocabulary
 from allennlp.models import Model
 from allennlp.modules import Seq2SeqEncoder, TextFieldEmbedder
@@ -14,9 +13,14 @@ from allennlp.nn import InitializerApplicator
 from jointre_plugins.data.structures import Relation, Sentence
 from jointre_plugins.encoders.multi_task_encoder import PredictionHead
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
-from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
+from jointre_plugins.models.joint_extraction_model import (
+    Extraction,
+    JointBatch,
+    JointExtractionModel,
+    check_probability,
+)
 from jointre_plugins.modules.bioes_tags import OUTSIDE, bioes_tag, bioes_to_entities, entities_to_bioes
-from jointre_plugins.modules.table_targets import table_targets
+from jointre_plugins.modules.table_targets import relation_targets
 
 
 @Model.register("bioes_word_pair")
@@ -88,8 +92,7 @@ class BioesWordPairModel(JointExtractionModel):
         **kwargs,
     ) -> None:
         super().__init__(vocab, text_field_embedder, encoder, dropout, loss_weights, task_map, **kwargs)
-        if not 0.0 < threshold < 1.0:
-            raise ConfigurationError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
+        check_probability("threshold", threshold)
         num_types = vocab.get_vocab_size(ENTITY_LABELS)
         entity_types = [vocab.get_token_from_index(index, ENTITY_LABELS) for index in range(num_types)]
         self._tags: List[str] = [OUTSIDE] + [bioes_tag(prefix, kind) for kind in entity_types for prefix in "BIES"]
@@ -152,19 +155,19 @@ class BioesWordPairModel(JointExtractionModel):
     ) -> Dict[str, torch.Tensor]:
         num_tokens = mask.size(1)
         tags = torch.zeros(mask.shape, dtype=torch.long, device=mask.device)
-        for index, gold in enumerate(golds):
+        for index, (gold, length) in enumerate(zip(golds, mask.sum(dim=1).tolist())):
             known = [entity for entity in gold.entities if f"B-{entity.type}" in self._tag_index]
-            sentence_tags, left_out = entities_to_bioes(known, int(mask[index].sum()))
+            sentence_tags, left_out = entities_to_bioes(known, length)
             if self.training:
                 self._entities_untaggable += left_out
             tags[index, : len(sentence_tags)] = torch.tensor([self._tag_index[tag] for tag in sentence_tags])
         tag_losses = torch.nn.functional.cross_entropy(
             scores["tag_logits"].transpose(1, 2), tags, reduction="none"
         )  # (batch_size, num_tokens)
-        _, relation_targets = table_targets(golds, num_tokens, self.vocab, mask.device, relation_anchor="last")
+        targets = relation_targets(golds, num_tokens, self.vocab, mask.device, anchor="last")
         cells = (mask.unsqueeze(2) & mask.unsqueeze(1)).unsqueeze(-1)  # (batch_size, num_tokens, num_tokens, 1)
         relation_losses = torch.nn.functional.binary_cross_entropy_with_logits(
-            scores["relation_logits"], relation_targets, reduction="none"
+            scores["relation_logits"], targets, reduction="none"
         )
         return {
             "entity": (tag_losses * mask).sum(dim=1).mean(),

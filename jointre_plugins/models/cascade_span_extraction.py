@@ -15,7 +15,12 @@ from allennlp.nn import InitializerApplicator
 
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS, label_index
-from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
+from jointre_plugins.models.joint_extraction_model import (
+    Extraction,
+    JointBatch,
+    JointExtractionModel,
+    check_probability,
+)
 from jointre_plugins.modules.span_extraction_head import Span, SpanExtractionHead, SpanScores
 from jointre_plugins.modules.text_markers import (
     SUBJECT_MARKERS,
@@ -148,8 +153,7 @@ class CascadeSpanExtractionModel(JointExtractionModel):
     ) -> None:
         if fusion not in FUSIONS:
             raise ConfigurationError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
-        if not 0.0 < threshold < 1.0:
-            raise ConfigurationError(f"threshold must be a probability strictly between 0 and 1, not {threshold}")
+        check_probability("threshold", threshold)
         if chunk_size < 1:
             raise ConfigurationError(f"chunk_size must be at least 1, not {chunk_size}")
         if subject_context_encoder is not None and fusion != "late":

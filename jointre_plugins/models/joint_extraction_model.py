@@ -27,6 +27,12 @@ logger = logging.getLogger(__name__)
 PROGRESS_METRICS = ("ner_f1", "rel_f1", "rel_strict_f1")
 
 
+def check_probability(name: str, value: float) -> None:
+    """Raises a `ConfigurationError` unless the setting `name` is strictly between 0 and 1."""
+    if not 0.0 < value < 1.0:
+        raise ConfigurationError(f"{name} must be a probability strictly between 0 and 1, not {value}")
+
+
 @dataclass
 class EmbeddedWords:
     """

@@ -16,7 +16,12 @@ from allennlp.nn import InitializerApplicator
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.encoders.multi_task_encoder import split_task_agent
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS, label_index
-from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
+from jointre_plugins.models.joint_extraction_model import (
+    Extraction,
+    JointBatch,
+    JointExtractionModel,
+    check_probability,
+)
 from jointre_plugins.modules.negative_sampling import Span, negative_pairs, negative_spans
 from jointre_plugins.modules.range_pooling import POOLING_MODES, RangePooler
 
@@ -122,8 +127,7 @@ class SpanClassificationModel(JointExtractionModel):
             if mode not in POOLING_MODES:
                 raise ConfigurationError(f"{name} must be one of {POOLING_MODES}, not {mode!r}")
         for name, value in (("relation_threshold", relation_threshold), ("entity_prior", entity_prior)):
-            if not 0.0 < value < 1.0:
-                raise ConfigurationError(f"{name} must be a probability strictly between 0 and 1, not {value}")
+            check_probability(name, value)
         for name, value, least in (
             ("max_span_width", max_span_width, 1),
             ("pair_chunk_size", pair_chunk_size, 1),

@@ -15,7 +15,12 @@ from allennlp.nn import InitializerApplicator
 
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.labels import ENTITY_LABELS, RELATION_LABELS
-from jointre_plugins.models.joint_extraction_model import Extraction, JointBatch, JointExtractionModel
+from jointre_plugins.models.joint_extraction_model import (
+    Extraction,
+    JointBatch,
+    JointExtractionModel,
+    check_probability,
+)
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.span_extraction_head import span_cells
 from jointre_plugins.modules.table_targets import table_targets
@@ -108,14 +113,12 @@ class TableFillingModel(JointExtractionModel):
         if relation_threshold is None:
             relation_threshold = threshold
         for name, value in (("threshold", threshold), ("relation_threshold", relation_threshold)):
-            if not 0.0 < value < 1.0:
-                raise ConfigurationError(f"{name} must be a probability strictly between 0 and 1, not {value}")
+            check_probability(name, value)
         if loss_normalization not in LOSS_NORMALIZATIONS:
             raise ConfigurationError(
                 f"loss_normalization must be one of {LOSS_NORMALIZATIONS}, not {loss_normalization!r}"
             )
-        if not 0.0 < cell_prior < 1.0:
-            raise ConfigurationError(f"cell_prior must be a probability strictly between 0 and 1, not {cell_prior}")
+        check_probability("cell_prior", cell_prior)
         if relation_positive_weight <= 0.0:
             raise ConfigurationError(f"relation_positive_weight must be positive, not {relation_positive_weight}")
         self._loss_normalization = loss_normalization

@@ -1,16 +1,16 @@
-import json
-
 import pytest
 import torch
 from allennlp.common import Params
 from allennlp.common.testing import ModelTestCase
-from allennlp.data import Batch, DatasetReader, Vocabulary
+from allennlp.data import Batch, Vocabulary
 from allennlp.models import Model
 
 from jointre_plugins.data.structures import Entity, Relation, Sentence
 from jointre_plugins.models.bioes_word_pair import BioesWordPairModel
-from jointre_plugins.modules.table_targets import table_targets
+from jointre_plugins.modules.table_targets import relation_targets
 from tests.conftest import FIXTURES
+from tests.models.experiments import experiment_params
+from tests.models.experiments import instance_of as fixture_instance
 
 EXPERIMENT = FIXTURES / "experiments" / "rin_bioes_word_pair.jsonnet"
 SAMPLE = FIXTURES / "data" / "spert" / "sample.json"
@@ -18,9 +18,7 @@ WORDS = ["Tom", "Baker", "shot", "Sam", "in", "New", "York"]
 
 
 def experiment(**model_overrides) -> Params:
-    return Params.from_file(
-        str(EXPERIMENT), params_overrides=json.dumps({f"model.{key}": value for key, value in model_overrides.items()})
-    )
+    return experiment_params(EXPERIMENT, **model_overrides)
 
 
 class TestBioesWordPair(ModelTestCase):
@@ -54,10 +52,7 @@ def build(vocab, **overrides) -> BioesWordPairModel:
 
 
 def instance_of(gold: Sentence):
-    reader = DatasetReader.from_params(experiment()["dataset_reader"])
-    instance = reader.text_to_instance(list(gold.tokens), gold)
-    reader.apply_token_indexers(instance)
-    return instance
+    return fixture_instance(EXPERIMENT, gold)
 
 
 GOLD = Sentence(
@@ -93,8 +88,8 @@ def test_hand_built_scores_decode_to_entities_and_triples_at_their_last_words(vo
 
 
 def test_relation_cells_are_at_the_last_words_of_the_arguments(vocab):
-    _, starts = table_targets([GOLD], 7, vocab)
-    _, lasts = table_targets([GOLD], 7, vocab, relation_anchor="last")
+    starts = relation_targets([GOLD], 7, vocab)
+    lasts = relation_targets([GOLD], 7, vocab, anchor="last")
     kill, live_in = (vocab.get_token_index(label, "relation_labels") for label in ("Kill", "Live_In"))
     assert lasts.nonzero().tolist() == sorted([[0, 1, 3, kill], [0, 1, 6, live_in]])
     assert starts.nonzero().tolist() == sorted([[0, 0, 3, kill], [0, 0, 5, live_in]])

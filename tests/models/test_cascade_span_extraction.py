@@ -18,15 +18,14 @@ from jointre_plugins.models.joint_extraction_model import EmbeddedWords, JointBa
 from jointre_plugins.modules.span_extraction_head import SpanScores
 from jointre_plugins.modules.text_markers import insert_markers
 from tests.conftest import FIXTURES
+from tests.models.experiments import experiment_params
 
 EXPERIMENT = FIXTURES / "experiments" / "srn_cascade.jsonnet"
 SAMPLE = FIXTURES / "data" / "spert" / "sample.json"
 
 
 def experiment(**model_overrides) -> Params:
-    return Params.from_file(
-        str(EXPERIMENT), params_overrides=json.dumps({f"model.{key}": value for key, value in model_overrides.items()})
-    )
+    return experiment_params(EXPERIMENT, **model_overrides)
 
 
 class TestLateFusion(ModelTestCase):

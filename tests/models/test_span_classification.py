@@ -1,11 +1,9 @@
-import json
-
 import pytest
 import torch
 from allennlp.common import Params
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.testing import ModelTestCase
-from allennlp.data import Batch, DatasetReader, Vocabulary
+from allennlp.data import Batch, Vocabulary
 from allennlp.models import Model
 
 from jointre_plugins.data.structures import Entity, Relation, Sentence
@@ -13,6 +11,8 @@ from jointre_plugins.models import span_classification
 from jointre_plugins.models.span_classification import SpanClassificationModel, _trainable_gold
 from jointre_plugins.modules.range_pooling import RangePooler
 from tests.conftest import FIXTURES
+from tests.models.experiments import experiment_params
+from tests.models.experiments import instance_of as fixture_instance
 
 EXPERIMENT = FIXTURES / "experiments" / "sinet_span_classification.jsonnet"
 SAMPLE = FIXTURES / "data" / "spert" / "sample.json"
@@ -20,9 +20,7 @@ WORDS = ["Tom", "Baker", "shot", "Sam", "in", "Rome"]
 
 
 def experiment(**model_overrides) -> Params:
-    return Params.from_file(
-        str(EXPERIMENT), params_overrides=json.dumps({f"model.{key}": value for key, value in model_overrides.items()})
-    )
+    return experiment_params(EXPERIMENT, **model_overrides)
 
 
 def tensors(model: Model, instances) -> dict:
@@ -106,10 +104,7 @@ def build(vocab, **model_overrides) -> SpanClassificationModel:
 
 
 def instance_of(gold: Sentence):
-    reader = DatasetReader.from_params(experiment()["dataset_reader"])
-    instance = reader.text_to_instance(list(gold.tokens), gold)
-    reader.apply_token_indexers(instance)
-    return instance
+    return fixture_instance(EXPERIMENT, gold)
 
 
 GOLD = Sentence(
