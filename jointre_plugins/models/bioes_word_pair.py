@@ -19,7 +19,7 @@ from jointre_plugins.models.joint_extraction_model import (
     JointExtractionModel,
     check_probability,
 )
-from jointre_plugins.modules.bioes_tags import OUTSIDE, bioes_tag, bioes_to_entities, entities_to_bioes
+from jointre_plugins.modules.entity_tags import entities_to_tags, tag_set, tags_to_entities
 from jointre_plugins.modules.table_targets import relation_targets
 
 
@@ -95,7 +95,7 @@ class BioesWordPairModel(JointExtractionModel):
         check_probability("threshold", threshold)
         num_types = vocab.get_vocab_size(ENTITY_LABELS)
         entity_types = [vocab.get_token_from_index(index, ENTITY_LABELS) for index in range(num_types)]
-        self._tags: List[str] = [OUTSIDE] + [bioes_tag(prefix, kind) for kind in entity_types for prefix in "BIES"]
+        self._tags: List[str] = tag_set(entity_types, "BIOES")
         self._tag_index = {tag: index for index, tag in enumerate(self._tags)}
         self._tagger = torch.nn.Linear(self.task_output_dim("entity"), len(self._tags))
         relation_dim = self.task_output_dim("relation")
@@ -157,7 +157,7 @@ class BioesWordPairModel(JointExtractionModel):
         tags = torch.zeros(mask.shape, dtype=torch.long, device=mask.device)
         for index, (gold, length) in enumerate(zip(golds, mask.sum(dim=1).tolist())):
             known = [entity for entity in gold.entities if f"B-{entity.type}" in self._tag_index]
-            sentence_tags, left_out = entities_to_bioes(known, length)
+            sentence_tags, left_out = entities_to_tags(known, length)
             if self.training:
                 self._entities_untaggable += left_out
             tags[index, : len(sentence_tags)] = torch.tensor([self._tag_index[tag] for tag in sentence_tags])
@@ -186,7 +186,7 @@ class BioesWordPairModel(JointExtractionModel):
         predictions = []
         for sentence, sentence_words in enumerate(words):
             tags = [self._tags[index] for index in tag_indices[sentence][: len(sentence_words)]]
-            entities = bioes_to_entities(tags)
+            entities = tags_to_entities(tags)
             ending_at = {entity.end - 1: position for position, entity in enumerate(entities)}
             relations = set()
             for first, second, label in hits_of[sentence]:

@@ -1,4 +1,5 @@
-from jointre_plugins.modules.bioes_tags import bioes_to_entities, entities_to_bioes
+from jointre_plugins.modules.distmult_pair_scorer import DistmultPairScorer
+from jointre_plugins.modules.entity_tags import entities_to_tags, tags_to_entities
 from jointre_plugins.modules.negative_sampling import negative_pairs, negative_spans
 from jointre_plugins.modules.pair_table_scorer import PairTableScorer
 from jointre_plugins.modules.range_pooling import RangePooler
