@@ -3,3 +3,4 @@ from jointre_plugins.encoders.mge import MultiGateEncoder
 from jointre_plugins.encoders.multi_task_encoder import MultiTaskEncoder
 from jointre_plugins.encoders.rin import RecurrentInteractionNetwork
 from jointre_plugins.encoders.srn import SelectionRecurrentNetwork
+from jointre_plugins.encoders.stacked_birnn import StackedBiRnn
