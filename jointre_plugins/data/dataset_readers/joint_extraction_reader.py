@@ -26,6 +26,9 @@ class JointExtractionReader(DatasetReader):
     - `metadata`: a `JointMetadataField` with the words and the whole, uncut gold `Sentence`,
       from which each model builds its own targets and against which the metric scores.
 
+    A path of several files joined by commas (`"train.json,dev.json"`) reads them one after the
+    other, each with its own report: training on train and dev together is one path.
+
     A subclass names its corpus, says how to obtain it, and parses its format in `parse`. What a
     reader cuts, cannot place or removes, and the gold it keeps but finds odd (self-relations,
     entities listed twice), is counted in a `ReadReport` and logged after the file is read.
@@ -71,7 +74,10 @@ class JointExtractionReader(DatasetReader):
         raise NotImplementedError
 
     def _read(self, file_path: str) -> Iterable[Instance]:
-        path = self._local_path(str(file_path))
+        for path in str(file_path).split(","):
+            yield from self._read_file(self._local_path(path))
+
+    def _read_file(self, path: str) -> Iterable[Instance]:
         report = ReadReport(path)
         sentences: Iterable[Sentence] = self.parse(path, report)
         if self._pos_tagger is not None:

@@ -207,3 +207,23 @@ def test_default_token_indexer_is_single_id() -> None:
     indexers = instance["tokens"].token_indexers
     assert list(indexers) == ["tokens"]
     assert isinstance(indexers["tokens"], SingleIdTokenIndexer)
+
+
+def test_paths_joined_by_commas_are_read_one_after_the_other_each_with_its_report(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="jointre_plugins")
+    ade = DATA_FIXTURES / "spert" / "ade_sample.json"
+    gold = [instance["metadata"]["gold"] for instance in SpertFormatReader().read(f"{SAMPLE},{ade}")]
+    assert gold == [instance["metadata"]["gold"] for instance in SpertFormatReader().read(SAMPLE)] + [
+        instance["metadata"]["gold"] for instance in SpertFormatReader().read(ade)
+    ]
+    assert len(gold) == 5
+    reports = [record.getMessage() for record in caplog.records if "sentences" in record.getMessage()]
+    assert any(message.startswith(f"{SAMPLE}: 3 sentences") for message in reports)
+    assert any(message.startswith(f"{ade}: 2 sentences") for message in reports)
+
+
+def test_a_missing_file_among_joined_paths_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=f"file {tmp_path / 'dev.json'} does not exist"):
+        list(Conll04Reader().read(f"{SAMPLE},{tmp_path / 'dev.json'}"))
