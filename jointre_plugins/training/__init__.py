@@ -1,1 +1,2 @@
 from jointre_plugins.training.atomic_checkpointer import AtomicCheckpointer
+from jointre_plugins.training.nadam_optimizer import NadamOptimizer
