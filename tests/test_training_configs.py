@@ -11,9 +11,11 @@ import pytest
 import torch.multiprocessing
 from allennlp.commands.train import train_model, train_model_from_file
 from allennlp.common import Params
+from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
 from allennlp.training.optimizers import Optimizer
 
 from tests.conftest import FIXTURES, REPOSITORY
+from tests.elmo_fixture import write_tiny_elmo
 
 CONFIG_DIRECTORY = REPOSITORY / "training_configs"
 CONFIGS = sorted(CONFIG_DIRECTORY.glob("*.jsonnet"))
@@ -89,6 +91,11 @@ def test_there_are_configs():
         "rin_webnlg_partial.jsonnet",
         "rin_webnlg_exact.jsonnet",
         "rin_conll04.jsonnet",
+        "deeper_conll04.jsonnet",
+        "deeper_conll04_no_ner_specific.jsonnet",
+        "deeper_conll04_no_re_specific.jsonnet",
+        "deeper_conll04_no_task_specific.jsonnet",
+        "deeper_ade.jsonnet",
     }
 
 
@@ -98,7 +105,9 @@ def test_config_trains_one_tiny_epoch(path: pathlib.Path, tiny, tmp_path):
     assert (tmp_path / "run" / "model.tar.gz").is_file()
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["epoch"] == 0
-    assert "validation_rel_strict_f1" in metrics and "validation_ner_f1" in metrics
+    # ADE has no dev file: its configs validate on nothing and report the training figures.
+    split = "validation" if config(path.name)["validation_data_path"] else "training"
+    assert f"{split}_rel_strict_f1" in metrics and f"{split}_ner_f1" in metrics
     assert model.vocab.get_vocab_size("entity_labels") > 0
     trained = json.loads((tmp_path / "run" / "config.json").read_text())
     assert trained["dataset_reader"]["max_instances"] == 16
@@ -117,7 +126,8 @@ def test_config_trains_in_two_distributed_processes(
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["epoch"] == 0
     assert "peak_worker_1_memory_MB" in metrics
-    assert "validation_ner_f1" in metrics
+    split = "validation" if config(path.name)["validation_data_path"] else "training"
+    assert f"{split}_ner_f1" in metrics
 
 
 @pytest.mark.parametrize(
@@ -471,3 +481,116 @@ def test_missing_corpus_says_which_file_and_how_to_obtain_it(tiny, monkeypatch, 
     message = str(error.value)
     assert str(tmp_path / "empty" / "ace05" / "train.json") in message
     assert "DyGIE++" in message and "LDC" in message
+
+
+@pytest.mark.parametrize(
+    "name, optimizer, batch_size, epochs, hidden_dim, layers, activation, dropout",
+    [
+        ("deeper_conll04.jsonnet", "nadam", 2, 100, 256, (1, 1, 2), "tanh", 0.35),
+        ("deeper_ade.jsonnet", "adam", 16, 40, 128, (1, 1, 1), "relu", 0.5),
+    ],
+)
+def test_deeper_defaults_are_the_papers(name, optimizer, batch_size, epochs, hidden_dim, layers, activation, dropout):
+    params = config(name)
+    trainer = params["trainer"]
+    assert trainer["optimizer"] == {"type": optimizer, "lr": 5e-4}
+    assert trainer["num_epochs"] == epochs and "learning_rate_scheduler" not in trainer
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == batch_size
+    model = params["model"]
+    # The offline contextual input: MiniLM frozen, a scalar mix of its layers; GloVe frozen; a
+    # character BiGRU of 32; the casing one-hot.
+    assert model["encoder"] == {
+        "type": "stacked_birnn",
+        "input_dim": 384 + 50 + 64 + 7,
+        "hidden_dim": hidden_dim,
+        "num_shared_layers": layers[0],
+        "num_entity_layers": layers[1],
+        "num_relation_layers": layers[2],
+        "cell": "gru",
+        "dropout": dropout,
+    }
+    assert {key: value for key, value in model.items() if key not in ("encoder", "text_field_embedder")} == {
+        "type": "crf_pair_scoring",
+        "tagger_hidden_dim": 64,
+        "tagger_activation": activation,
+        "label_embedding_dim": 25,
+        "pair_hidden_dim": 128,
+        "pair_activation": "relu",
+        "relation_dropout": 0.5,
+        "threshold": 0.9,
+        "dropout": 0.0,
+        "loss_weights": {"relation": 5},
+    }
+    embedders = model["text_field_embedder"]["token_embedders"]
+    assert embedders["contextual"]["train_parameters"] is False and embedders["contextual"]["last_layer_only"] is False
+    assert embedders["tokens"] == {"type": "packaged_glove", "trainable": False}
+    assert embedders["token_characters"]["encoder"] == {
+        "type": "gru",
+        "input_size": 25,
+        "hidden_size": 32,
+        "bidirectional": True,
+    }
+    assert embedders["casing"] == {"type": "casing_one_hot"}
+
+
+@pytest.mark.parametrize(
+    "name, layers",
+    [
+        ("deeper_conll04.jsonnet", (1, 1, 2)),
+        ("deeper_conll04_no_ner_specific.jsonnet", (2, 0, 2)),
+        ("deeper_conll04_no_re_specific.jsonnet", (3, 1, 0)),
+        ("deeper_conll04_no_task_specific.jsonnet", (4, 0, 0)),
+    ],
+)
+def test_deeper_ablations_move_task_layers_to_the_shared_stack_and_keep_the_parameters(name, layers):
+    encoder = config(name)["model"]["encoder"]
+    counts = ("num_shared_layers", "num_entity_layers", "num_relation_layers")
+    assert tuple(encoder[key] for key in counts) == layers
+    built = Seq2SeqEncoder.from_params(Params(encoder))
+    baseline = Seq2SeqEncoder.from_params(Params(config("deeper_conll04.jsonnet")["model"]["encoder"]))
+    assert sum(p.numel() for p in built.parameters()) == sum(p.numel() for p in baseline.parameters())
+
+
+def test_deeper_ade_reads_the_fold_of_a_variable_without_overlapping_entities(monkeypatch):
+    monkeypatch.setenv("JOINTRE_DATA", "/corpora")
+    monkeypatch.setenv("JOINTRE_ADE_FOLD", "7")
+    params = config("deeper_ade.jsonnet")
+    assert params["train_data_path"] == "/corpora/ade/split_7_train.json"
+    assert params["test_data_path"] == "/corpora/ade/split_7_test.json"
+    assert params["validation_data_path"] is None and params["datasets_for_vocab_creation"] == ["train"]
+    assert params["dataset_reader"]["type"] == "ade" and params["dataset_reader"]["remove_overlapping_entities"]
+    monkeypatch.setenv("JOINTRE_ADE_FOLD", "10")
+    with pytest.raises(RuntimeError, match='JOINTRE_ADE_FOLD must be one of 0, 1, .*, 9, not "10"'):
+        config("deeper_ade.jsonnet")
+
+
+def test_training_on_train_and_dev_is_a_switch(tiny, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOINTRE_TRAIN_ON_DEV", "true")
+    params = config("deeper_conll04.jsonnet")
+    data = FIXTURES / "data" / "conll04"
+    assert params["train_data_path"] == f"{data}/train.json,{data}/dev.json"
+    assert params["validation_data_path"] is None and params["datasets_for_vocab_creation"] == ["train"]
+    train_model_from_file(str(CONFIG_DIRECTORY / "deeper_conll04.jsonnet"), str(tmp_path / "run"))
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert "training_ner_f1" in metrics and "validation_ner_f1" not in metrics
+    with pytest.raises(RuntimeError, match="JOINTRE_TRAIN_ON_DEV: the corpus has no dev file"):
+        config("deeper_ade.jsonnet")
+
+
+def test_deeper_takes_elmo_by_variables(tiny, monkeypatch, tmp_path):
+    (tmp_path / "elmo").mkdir()
+    options, weights = write_tiny_elmo(tmp_path / "elmo")
+    monkeypatch.setenv("JOINTRE_ELMO_OPTIONS", str(options))
+    monkeypatch.setenv("JOINTRE_ELMO_WEIGHTS", str(weights))
+    monkeypatch.setenv("JOINTRE_ELMO_DIM", "8")
+    params = config("deeper_conll04.jsonnet")
+    embedders = params["model"]["text_field_embedder"]["token_embedders"]
+    assert "contextual" not in embedders and embedders["elmo"]["type"] == "elmo_token_embedder"
+    assert embedders["elmo"]["requires_grad"] is False
+    assert params["dataset_reader"]["token_indexers"]["elmo"] == {"type": "elmo_characters"}
+    model = train_model_from_file(str(CONFIG_DIRECTORY / "deeper_conll04.jsonnet"), str(tmp_path / "run"))
+    # ELMo 8, GloVe 50, characters 2 x 8 (tiny), casing 7.
+    assert model._encoder.get_input_dim() == 8 + 50 + 16 + 7
+    trainable = {name for name, parameter in model.named_parameters() if parameter.requires_grad}
+    elmo = {name for name in trainable if "_text_field_embedder.token_embedder_elmo" in name}
+    assert elmo and all("scalar_mix" in name for name in elmo)

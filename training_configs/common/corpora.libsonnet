@@ -24,4 +24,12 @@ local corpus(reader, folder) = {
   nyt_star: corpus('nyt', 'nyt_star') + { reader_options: { last_word_entities: true } },
   webnlg: corpus('webnlg', 'webnlg'),
   webnlg_star: corpus('webnlg', 'webnlg_star') + { reader_options: { last_word_entities: true } },
+  // SpERT's ten ADE folds, each a train and a test file and no dev file.
+  ade: {
+    local directory = env.data_dir + '/ade/split_' + env.ade_fold + '_',
+    reader: 'ade',
+    train_path: directory + 'train.json',
+    dev_path: null,
+    test_path: directory + 'test.json',
+  },
 }

@@ -19,6 +19,11 @@ local devices = std.extVar('JOINTRE_DISTRIBUTED');
   ace04_fold: std.extVar('JOINTRE_ACE04_FOLD'),
   glove_file: std.extVar('JOINTRE_GLOVE'),
   glove_dim: std.parseInt(std.extVar('JOINTRE_GLOVE_DIM')),
+  elmo_options: std.extVar('JOINTRE_ELMO_OPTIONS'),
+  elmo_weights: std.extVar('JOINTRE_ELMO_WEIGHTS'),
+  elmo_dim: std.parseInt(std.extVar('JOINTRE_ELMO_DIM')),
+  ade_fold: choice('JOINTRE_ADE_FOLD', [std.toString(fold) for fold in std.range(0, 9)]),
+  train_on_dev: flag('JOINTRE_TRAIN_ON_DEV'),
   tiny: choice('JOINTRE_SIZE', ['paper', 'tiny']) == 'tiny',
   // Empty leaves the choice to AllenNLP: the first GPU when there is one, else the CPU.
   cuda_device: std.extVar('JOINTRE_CUDA_DEVICE'),

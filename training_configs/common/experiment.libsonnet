@@ -11,6 +11,10 @@ local batch_per_process(batch_size) =
   if batch_size % processes == 0 then batch_size / processes
   else error 'The batch of ' + batch_size + ' sentences does not split over ' + processes + ' processes';
 
+local train_and_dev(corpus) =
+  if corpus.dev_path == null then error 'JOINTRE_TRAIN_ON_DEV: the corpus has no dev file'
+  else corpus.train_path + ',' + corpus.dev_path;
+
 {
   experiment(corpus, embedding, model, hyperparameters):: {
     dataset_reader: {
@@ -20,12 +24,14 @@ local batch_per_process(batch_size) =
     } + (if std.objectHas(corpus, 'reader_options') then corpus.reader_options else {})
     + (if std.objectHas(embedding, 'reader') then embedding.reader else {})
     + (if env.tiny then { max_instances: 16 } else {}),
-    train_data_path: corpus.train_path,
-    validation_data_path: corpus.dev_path,
+    // JOINTRE_TRAIN_ON_DEV trains on both files, which the reader reads one after the other, and
+    // leaves nothing to validate on: the model of the last epoch is kept.
+    train_data_path: if env.train_on_dev then train_and_dev(corpus) else corpus.train_path,
+    validation_data_path: if env.train_on_dev then null else corpus.dev_path,
     test_data_path: corpus.test_path,
     evaluate_on_test: env.evaluate_on_test,
     // Test words and labels stay out of the vocabulary, as they would for unseen data.
-    datasets_for_vocab_creation: ['train', 'validation'],
+    datasets_for_vocab_creation: if self.validation_data_path == null then ['train'] else ['train', 'validation'],
     // AllenNLP's defaults, written out so that the config says how to repeat the run.
     random_seed: 13370,
     numpy_seed: 1337,

@@ -79,4 +79,43 @@ local env = import 'env.libsonnet';
     threshold: threshold,
     dropout: dropout,
   },
+
+  // Deeper task-specificity's encoder: shared BiRNN layers, then NER- and RE-specific ones.
+  stacked_birnn(input_dim, hidden_dim, num_shared_layers, num_entity_layers, num_relation_layers, cell='gru', dropout=0.0):: {
+    type: 'stacked_birnn',
+    input_dim: input_dim,
+    hidden_dim: env.size(hidden_dim),
+    num_shared_layers: num_shared_layers,
+    num_entity_layers: num_entity_layers,
+    num_relation_layers: num_relation_layers,
+    cell: cell,
+    dropout: dropout,
+  },
+
+  crf_pair_scoring(
+    embedding,
+    encoder,
+    tagger_hidden_dim=64,
+    tagger_activation='tanh',
+    label_embedding_dim=25,
+    pair_hidden_dim=128,
+    pair_activation='relu',
+    relation_dropout=0.5,
+    threshold=0.9,
+    relation_loss_weight=5,
+  ):: {
+    type: 'crf_pair_scoring',
+    text_field_embedder: embedding.text_field_embedder,
+    encoder: encoder,
+    tagger_hidden_dim: env.size(tagger_hidden_dim),
+    tagger_activation: tagger_activation,
+    label_embedding_dim: env.size(label_embedding_dim),
+    pair_hidden_dim: env.size(pair_hidden_dim),
+    pair_activation: pair_activation,
+    relation_dropout: relation_dropout,
+    threshold: threshold,
+    // The encoder applies the dropout before each of its layers, the first included.
+    dropout: 0.0,
+    loss_weights: { relation: relation_loss_weight },
+  },
 }

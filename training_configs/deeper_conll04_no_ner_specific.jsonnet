@@ -1,0 +1,4 @@
+// Table 3 of Deeper task-specificity: deeper_conll04 with no ner specific BiGRU layers, shared ones added in their place.
+local deeper = import 'common/deeper.libsonnet';
+
+deeper.experiment('conll04', ablation='no_ner_specific')
