@@ -1,10 +1,13 @@
 """
-Training and prediction throughput of a trained model (RIN's, say) on the CPU, in sentences per
-second: training as forward, backward and an Adam step over batches of the training file,
-prediction through the predictor `allennlp predict` uses on the dev sentences. Reading and
-POS-tagging the files is not timed.
+Training and prediction throughput of a trained model (RIN's, Deeper task-specificity's, ...) on the
+CPU, in sentences per second, and its trainable parameters: training as forward, backward and an
+Adam step over batches of the training file, prediction through the predictor `allennlp predict`
+uses on the dev sentences. Reading and POS-tagging the files is not timed.
 
-    .venv/bin/python scripts/benchmark_rin.py --archive runs/rin/webnlg_partial/model.tar.gz
+    .venv/bin/python scripts/benchmark_throughput.py --archive runs/rin/webnlg_partial/model.tar.gz
+    .venv/bin/python scripts/benchmark_throughput.py --archive runs/deeper/conll04/model.tar.gz \
+        --train ../shared/datasets/conll04/train.json --sentences ../shared/datasets/conll04/dev.json \
+        --batch-size 2 --batches 100
 """
 import argparse
 import itertools
@@ -22,7 +25,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--archive", required=True)
     parser.add_argument("--train", default=os.path.join(DATA, "train.json"), help="file whose batches are trained")
     parser.add_argument("--sentences", default=os.path.join(DATA, "dev.json"), help="file whose tokens are predicted")
-    parser.add_argument("--batch-size", type=int, default=50, help="default: RIN's")
+    parser.add_argument("--batch-size", type=int, default=50, help="default: RIN's (Deeper's CoNLL04: 2)")
     parser.add_argument("--batches", type=int, default=10, help="training batches per timed run")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is reported")
     return parser.parse_args()
@@ -64,7 +67,9 @@ def main() -> None:
             predictor.predict_batch_json(batch)
 
     prediction = median_seconds(predict, args.repeats)
+    trainable = sum(parameter.numel() for parameter in model.parameters() if parameter.requires_grad)
     print(f"{args.archive}, batch {args.batch_size}, {torch.get_num_threads()} CPU threads, median of {args.repeats}")
+    print(f"  {trainable:,} trainable parameters")
     print(f"  training    {len(instances) / training:7.1f} sentences/s ({len(instances)} sentences of {args.train})")
     print(f"  prediction  {len(inputs) / prediction:7.1f} sentences/s ({len(inputs)} sentences of {args.sentences})")
 
