@@ -76,7 +76,9 @@ local paper = {
   // JOINTRE_ELMO_OPTIONS and JOINTRE_ELMO_WEIGHTS name its files, as in the paper), GloVe (frozen:
   // the paper trains every other input), a character BiGRU of 32 and the casing one-hot.
   input:: embeddings.concatenated([
-    if env.elmo_options != '' then embeddings.elmo(env.elmo_options, env.elmo_weights, env.elmo_dim)
+    if (env.elmo_options == '') != (env.elmo_weights == '') then
+      error 'JOINTRE_ELMO_OPTIONS and JOINTRE_ELMO_WEIGHTS name an ELMo together: set both or neither'
+    else if env.elmo_options != '' then embeddings.elmo(env.elmo_options, env.elmo_weights, env.elmo_dim)
     else embeddings.transformer('offline', key='contextual', frozen_mix=true),
     embeddings.glove(file=if env.glove_file == '' then null else env.glove_file, dim=env.glove_dim, trainable=false),
     embeddings.character_birnn(hidden_dim=32),
@@ -107,6 +109,6 @@ local paper = {
       threshold=hyperparameters.threshold,
       relation_loss_weight=hyperparameters.relation_loss_weight,
     );
-    local corpus_options = if corpus == 'ade' then { reader_options: { remove_overlapping_entities: true } } else {};
+    local corpus_options = if corpus == 'ade' then { reader_options+: { remove_overlapping_entities: true } } else {};
     experiment.experiment(corpora[corpus] + corpus_options, input, scheme + model, hyperparameters),
 }

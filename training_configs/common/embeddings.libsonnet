@@ -18,9 +18,16 @@ local known_dims = {
   // JOINTRE_TRANSFORMER=paper. A tiny run leaves the weights random.
   // Under `key` of the text field (another input may hold 'tokens'); `frozen_mix` freezes the
   // transformer and gives each word a learnt scalar mix of all its layers, as ELMo's users do.
+  // A frozen transformer is also a fixed one: without dropout inside, its vectors are the same
+  // in training as at prediction.
   transformer(paper_model, key='tokens', frozen_mix=false)::
-    local offline = env.transformer == 'offline';
+    local frozen_mixed = {
+      train_parameters: false,
+      last_layer_only: false,
+      transformer_kwargs: { hidden_dropout_prob: 0.0, attention_probs_dropout_prob: 0.0 },
+    };
     local name = if env.transformer == 'paper' then paper_model else env.transformer;
+    local offline = name == 'offline';
     // The offline components ask the installed package where its model is, so that no path of
     // this machine is written into the config, and from there into the archive.
     local component = { max_length: 512 } + (
@@ -33,7 +40,7 @@ local known_dims = {
         token_embedders: {
           [key]: component
                  + (if env.tiny then { load_weights: false } else {})
-                 + (if frozen_mix then { train_parameters: false, last_layer_only: false } else {}),
+                 + (if frozen_mix then frozen_mixed else {}),
         },
       },
       output_dim: if env.transformer_dim != '' then std.parseInt(env.transformer_dim)
