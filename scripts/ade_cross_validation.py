@@ -8,8 +8,10 @@ Each fold runs `allennlp train` into --runs/fold_<k> with JOINTRE_ADE_FOLD=k and
 JOINTRE_EVALUATE_ON_TEST=true; the run directories are kept. A fold whose metrics.json holds its
 test figures is done and not trained again; a fold with checkpoints resumes from them (`allennlp
 train -r`); a fold directory without any is started afresh. So an interrupted run resumes without
-redoing finished folds. The table and summary.json in --runs are written from the finished folds.
-Other variables (JOINTRE_EPOCHS, JOINTRE_SIZE, ...) pass through to the training.
+redoing finished folds. A fold that fails is reported and the others still run; the command then
+exits with status 1. The table and summary.json in --runs are written from the finished folds.
+Other variables (JOINTRE_EPOCHS, JOINTRE_SIZE, ...) pass through to the training; a finished fold
+counts as done whatever settings it ran with, so give another config or setting its own --runs.
 
     python scripts/ade_cross_validation.py --data ../shared/datasets --runs runs/ade_cv
     python scripts/ade_cross_validation.py --runs runs/ade_cv --folds 0 1 2 --table-only
@@ -59,6 +61,11 @@ def train_fold(config: str, directory: str, fold: int, data: Optional[str]) -> N
         command.append("-r")
         print(f"fold {fold}: resuming from the checkpoints in {directory}", flush=True)
     else:
+        if os.path.isfile(os.path.join(directory, "model.tar.gz")):
+            raise RuntimeError(
+                f"fold {fold}: {directory} holds a model but neither checkpoints nor test metrics; "
+                "evaluate it with allennlp evaluate, or delete the directory to train the fold again"
+            )
         if os.path.isdir(directory):
             # A run stopped before its first checkpoint has nothing to resume.
             shutil.rmtree(directory)
@@ -66,7 +73,8 @@ def train_fold(config: str, directory: str, fold: int, data: Optional[str]) -> N
     environment = dict(os.environ, JOINTRE_ADE_FOLD=str(fold), JOINTRE_EVALUATE_ON_TEST="true")
     if data is not None:
         environment["JOINTRE_DATA"] = data
-    subprocess.run(command, env=environment, cwd=REPOSITORY, check=True)
+    if subprocess.run(command, env=environment, cwd=REPOSITORY).returncode != 0:
+        raise RuntimeError(f"fold {fold}: allennlp train failed (its output is above)")
     if finished_figures(directory) is None:
         raise RuntimeError(f"fold {fold}: training ended without test metrics in {directory}/metrics.json")
 
@@ -107,23 +115,31 @@ def main(arguments: List[str]) -> Dict[int, Dict[str, float]]:
     config = os.path.abspath(options.config)
     data = None if options.data is None else os.path.abspath(options.data)
     figures: Dict[int, Dict[str, float]] = {}
+    failed: List[int] = []
     for fold in options.folds:
         directory = fold_directory(runs, fold)
         done = finished_figures(directory)
         if done is None and not options.table_only:
-            train_fold(config, directory, fold, data)
+            try:
+                train_fold(config, directory, fold, data)
+            except RuntimeError as error:
+                print(error, flush=True)
+                failed.append(fold)
             done = finished_figures(directory)
         elif done is not None:
             print(f"fold {fold}: done, kept ({directory})", flush=True)
         if done is not None:
             figures[fold] = done
-    if not figures:
-        print("no fold has finished")
-        return figures
     missing = sorted(set(options.folds) - set(figures))
-    print(table(figures) + (f"\nfolds not finished: {missing}" if missing else ""))
-    with open(os.path.join(runs, "summary.json"), "w") as file:
-        json.dump({"folds": figures, "summary": summarize(figures), "unfinished": missing}, file, indent=2)
+    if figures:
+        print(table(figures) + (f"\nfolds not finished: {missing}" if missing else ""))
+        with open(os.path.join(runs, "summary.json"), "w") as file:
+            summary = {"folds": figures, "summary": summarize(figures), "unfinished": missing, "failed": failed}
+            json.dump(summary, file, indent=2)
+    else:
+        print("no fold has finished")
+    if failed:
+        sys.exit(f"folds that failed: {failed}")
     return figures
 
 

@@ -40,11 +40,16 @@ def test_every_fold_trains_and_tests_and_a_rerun_resumes_without_redoing_finishe
     assert "RE macro F1" in output and "mean" in output
     summary = json.loads((runs / "summary.json").read_text())
     assert summary["unfinished"] == [] and sorted(summary["folds"]) == ["0", "1"]
-    # Fold 1 killed after its checkpoint, before the test evaluation was written, resumes from it.
+    # Fold 1 killed after its checkpoint, before the test evaluation was written, resumes from it;
+    # fold 2, which the fixture lacks, fails, is reported, and fails the command.
     (runs / "fold_1" / "metrics.json").unlink()
-    again = cross_validation.main(arguments + ["--folds", "1"])
-    assert f"fold 1: resuming from the checkpoints in {runs / 'fold_1'}" in capsys.readouterr().out
-    assert sorted(again) == [1]
+    with pytest.raises(SystemExit, match=r"folds that failed: \[2\]"):
+        cross_validation.main(arguments + ["--folds", "1", "2"])
+    output = capsys.readouterr().out
+    assert f"fold 1: resuming from the checkpoints in {runs / 'fold_1'}" in output
+    assert "fold 2: allennlp train failed" in output
+    summary = json.loads((runs / "summary.json").read_text())
+    assert sorted(summary["folds"]) == ["1"] and summary["failed"] == [2] and summary["unfinished"] == [2]
 
 
 def test_the_summary_is_the_mean_and_sample_deviation_over_folds():

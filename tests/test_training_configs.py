@@ -11,6 +11,7 @@ import pytest
 import torch.multiprocessing
 from allennlp.commands.train import train_model, train_model_from_file
 from allennlp.common import Params
+from allennlp.data import DatasetReader
 from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
 from allennlp.training.optimizers import Optimizer
 
@@ -522,7 +523,9 @@ def test_deeper_defaults_are_the_papers(name, optimizer, batch_size, epochs, hid
         "loss_weights": {"relation": 5},
     }
     embedders = model["text_field_embedder"]["token_embedders"]
-    assert embedders["contextual"]["train_parameters"] is False and embedders["contextual"]["last_layer_only"] is False
+    contextual = embedders["contextual"]
+    assert contextual["train_parameters"] is False and contextual["last_layer_only"] is False
+    assert contextual["transformer_kwargs"] == {"hidden_dropout_prob": 0, "attention_probs_dropout_prob": 0}
     assert embedders["tokens"] == {"type": "packaged_glove", "trainable": False}
     assert embedders["token_characters"]["encoder"] == {
         "type": "gru",
@@ -570,9 +573,18 @@ def test_training_on_train_and_dev_is_a_switch(tiny, monkeypatch, tmp_path):
     data = FIXTURES / "data" / "conll04"
     assert params["train_data_path"] == f"{data}/train.json,{data}/dev.json"
     assert params["validation_data_path"] is None and params["datasets_for_vocab_creation"] == ["train"]
-    train_model_from_file(str(CONFIG_DIRECTORY / "deeper_conll04.jsonnet"), str(tmp_path / "run"))
+    reader_params = dict(params["dataset_reader"], max_instances=None)
+    instances = list(DatasetReader.from_params(Params(reader_params)).read(params["train_data_path"]))
+    assert len(instances) == 200 + 50  # the fixture's train and dev sentences
+    model = train_model_from_file(str(CONFIG_DIRECTORY / "deeper_conll04.jsonnet"), str(tmp_path / "run"))
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert "training_ner_f1" in metrics and "validation_ner_f1" not in metrics
+    # The transformer is frozen, without dropout; only the mix of its layers learns.
+    contextual = model._text_field_embedder.token_embedder_contextual
+    transformer = contextual._matched_embedder.transformer_model.config
+    assert transformer.hidden_dropout_prob == 0 and transformer.attention_probs_dropout_prob == 0
+    trainable = [name for name, parameter in contextual.named_parameters() if parameter.requires_grad]
+    assert trainable and all("scalar_mix" in name for name in trainable)
     with pytest.raises(RuntimeError, match="JOINTRE_TRAIN_ON_DEV: the corpus has no dev file"):
         config("deeper_ade.jsonnet")
 

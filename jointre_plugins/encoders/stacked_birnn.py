@@ -2,7 +2,7 @@
 The encoder of "Deeper Task-Specificity": shared BiRNN layers, then a stack of BiRNN layers of each
 task's own.
 """
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Type
 
 import torch
 from allennlp.common.checks import ConfigurationError
@@ -68,8 +68,11 @@ class StackedBiRnn(MultiTaskEncoder):
         super().__init__()
         if cell not in CELLS:
             raise ConfigurationError(f"cell must be one of {sorted(CELLS)}, not {cell!r}")
-        counts = {"num_shared_layers": num_shared_layers, "num_entity_layers": num_entity_layers}
-        counts["num_relation_layers"] = num_relation_layers
+        counts = {
+            "num_shared_layers": num_shared_layers,
+            "num_entity_layers": num_entity_layers,
+            "num_relation_layers": num_relation_layers,
+        }
         negative = {name: count for name, count in counts.items() if count < 0}
         if negative:
             raise ConfigurationError(f"layer counts must be 0 or more, not {negative}")
@@ -89,7 +92,9 @@ class StackedBiRnn(MultiTaskEncoder):
         }
         self._dropout = torch.nn.Dropout(dropout)
 
-    def _stack(self, cell: type, input_dim: int, num_layers: int, dropout: float) -> Optional[PytorchSeq2SeqWrapper]:
+    def _stack(
+        self, cell: Type[torch.nn.RNNBase], input_dim: int, num_layers: int, dropout: float
+    ) -> Optional[PytorchSeq2SeqWrapper]:
         if num_layers == 0:
             return None
         rnn = cell(
@@ -127,7 +132,9 @@ class StackedBiRnn(MultiTaskEncoder):
         # (batch_size, num_tokens, get_task_output_dim(task)) for each task
         return {task: self._run(self._tasks[task], shared, mask) for task in TASKS}
 
-    def _run(self, stack: Optional[PytorchSeq2SeqWrapper], inputs: torch.Tensor, mask: torch.BoolTensor) -> torch.Tensor:
+    def _run(
+        self, stack: Optional[PytorchSeq2SeqWrapper], inputs: torch.Tensor, mask: torch.BoolTensor
+    ) -> torch.Tensor:
         if stack is None:
             return inputs * mask.unsqueeze(-1).to(inputs.dtype)
         return stack(self._dropout(inputs), mask)

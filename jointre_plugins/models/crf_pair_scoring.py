@@ -3,7 +3,7 @@ The decoding scheme of "Deeper Task-Specificity": BIO tags under a linear-chain 
 entities, and relation types for every pair of entities scored from their last words.
 """
 import math
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 from allennlp.data import Vocabulary
@@ -29,8 +29,8 @@ class CrfPairScoringModel(JointExtractionModel):
     """
     Joint extraction as Crone (2020, section 3) does it. NER (eq. 2): from the `entity` features,
     FFNN_e1 (`tagger_hidden_dim`, `tagger_activation`) and a linear layer give each word a score
-    per BIO tag, and a linear-chain CRF whose transitions are constrained to valid BIO sequences
-    decodes them (Viterbi). RE (eqs. 3-6): each entity is represented by the `relation` features of
+    per BIO tag, and a linear-chain CRF decodes them (Viterbi) into valid BIO sequences only (the
+    constraints bind decoding; AllenNLP's CRF computes the likelihood over all transitions). RE (eqs. 3-6): each entity is represented by the `relation` features of
     its last word concatenated with an embedding of that word's BIO tag (g_i), and every ordered
     pair of distinct entities is scored for every relation type by a `DistmultPairScorer`
     (DISTMULT, the cosine distance of FFNN_r1 outputs, and a linear layer); a sigmoid above
@@ -40,8 +40,8 @@ class CrfPairScoringModel(JointExtractionModel):
     While training, the entities and tags fed to RE are the gold ones (teacher forcing); at
     validation and prediction they are the CRF's. The loss is the CRF's negative log-likelihood
     (`entity`) plus the relation binary cross-entropy (`relation`, weighted by lambda_r = 5 in the
-    paper through `loss_weights`). A gold relation is a target for a pair whose two spans are its
-    arguments' spans, so at validation the loss scores the predicted entities that have them.
+    paper through `loss_weights`). A gold relation is a target for a pair of its two arguments
+    (span and type), so at validation the loss scores the predicted entities that match them.
     While training, the predictions the training metrics score are the CRF's entities and the
     relations among gold entities that the CRF also predicted.
 
@@ -52,7 +52,9 @@ class CrfPairScoringModel(JointExtractionModel):
     Choices where the paper is unclear: both losses are summed over a sentence (its words for the
     CRF, its entity pairs and relation types for RE) and averaged over the sentences of a batch;
     pairs of an entity with itself are not scored (neither corpus of the paper relates an entity to
-    itself); FFNN_e1 and FFNN_r1 are one layer each, as the equations write them.
+    itself); FFNN_e1 and FFNN_r1 are one layer each, as the equations write them; the dropout
+    before RE scoring applies to the whole g (RE features and tag embedding), so to the inputs of
+    both DISTMULT and FFNN_r1.
 
     Registered as a `Model` with name "crf_pair_scoring".
 
@@ -149,6 +151,9 @@ class CrfPairScoringModel(JointExtractionModel):
 
     def extract(self, batch: JointBatch, features: Dict[str, torch.Tensor]) -> Extraction:
         """
+        Tags the words, and scores the relations of the gold entities while training and of the
+        tagged ones otherwise.
+
         # Returns
 
         `Extraction`
@@ -167,14 +172,14 @@ class CrfPairScoringModel(JointExtractionModel):
         for index, path in enumerate(best_paths):
             predicted_tags[index, : len(path)] = torch.tensor(path, dtype=torch.long)
         gold_tags = self._gold_tags(batch.golds, mask) if batch.golds is not None else None
-        if batch.training and gold_tags is not None:
+        if batch.training:
             tags = gold_tags
             candidates = [tags_to_entities([self._tags[index] for index in row], "BIO") for row in gold_tags.tolist()]
         else:
             tags, candidates = predicted_tags, predicted_entities
         relation_logits, pair_mask = self._relation_logits(features["relation"], tags, candidates)
         losses: Dict[str, torch.Tensor] = {}
-        if batch.golds is not None and gold_tags is not None:
+        if batch.golds is not None:
             # The CRF's log-likelihood is summed over the batch.
             losses["entity"] = -self._crf(tag_logits, gold_tags, mask) / mask.size(0)
             targets = self._relation_targets(batch.golds, candidates, relation_logits)
@@ -227,15 +232,19 @@ class CrfPairScoringModel(JointExtractionModel):
     def _relation_targets(
         self, golds: Sequence[Sentence], candidates: List[List[Entity]], logits: torch.Tensor
     ) -> torch.Tensor:
-        """1 at (sentence, i, j, k) where gold relates the span of entity i to that of j by type k."""
+        """
+        The relation targets of the `candidates` pairs, shaped as `logits` `(batch_size,
+        num_entities, num_entities, num_relation_types)`: 1 at (sentence, i, j, k) where gold
+        relates entity i to entity j by type k (span and type equal, as the strict metric asks).
+        """
         targets = torch.zeros_like(logits)
+        labels = self.vocab.get_token_to_index_vocabulary(RELATION_LABELS)
         for index, (gold, entities) in enumerate(zip(golds, candidates)):
-            position = {(entity.start, entity.end): order for order, entity in enumerate(entities)}
+            position = {entity: order for order, entity in enumerate(entities)}
             for relation in gold.relations:
-                head, tail = gold.entities[relation.head], gold.entities[relation.tail]
-                label = self.vocab.get_token_to_index_vocabulary(RELATION_LABELS).get(relation.type)
-                first = position.get((head.start, head.end))
-                second = position.get((tail.start, tail.end))
+                label = labels.get(relation.type)
+                first = position.get(gold.entities[relation.head])
+                second = position.get(gold.entities[relation.tail])
                 if label is not None and first is not None and second is not None and first != second:
                     targets[index, first, second, label] = 1.0
         return targets
@@ -249,18 +258,19 @@ class CrfPairScoringModel(JointExtractionModel):
     ) -> List[Sentence]:
         """
         The predicted sentences: the CRF's `entities`, and a relation for each hit (sentence, i, j,
-        type) between candidates i and j that are among them (always, unless teacher-forced).
+        type) between candidates i and j that are among them, span and type (always, unless
+        teacher-forced).
         """
-        relations: List[set] = [set() for _ in words]
+        relations: List[Set[Relation]] = [set() for _ in words]
         for sentence, first, second, label in hits:
-            order = {(entity.start, entity.end): position for position, entity in enumerate(entities[sentence])}
-            head = order.get((candidates[sentence][first].start, candidates[sentence][first].end))
-            tail = order.get((candidates[sentence][second].start, candidates[sentence][second].end))
+            order = {entity: position for position, entity in enumerate(entities[sentence])}
+            head = order.get(candidates[sentence][first])
+            tail = order.get(candidates[sentence][second])
             if head is not None and tail is not None:
                 relations[sentence].add(Relation(head, tail, self.vocab.get_token_from_index(label, RELATION_LABELS)))
         return [
-            Sentence(tuple(sentence_words), tuple(sentence_entities), tuple(sorted(sentence_relations, key=lambda relation: (relation.head, relation.tail, relation.type))))
-            for sentence_words, sentence_entities, sentence_relations in zip(words, entities, relations)
+            Sentence(tuple(sentence_words), tuple(sentence_entities), tuple(sorted(found, key=_relation_order)))
+            for sentence_words, sentence_entities, found in zip(words, entities, relations)
         ]
 
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:
@@ -273,3 +283,7 @@ class CrfPairScoringModel(JointExtractionModel):
             metrics["entities_untaggable"] = float(self._entities_untaggable)
             self._entities_untaggable = 0
         return metrics
+
+
+def _relation_order(relation: Relation) -> Tuple[int, int, str]:
+    return relation.head, relation.tail, relation.type

@@ -12,6 +12,8 @@ from allennlp.nn import Activation
 @dataclass
 class PairScores:
     """
+    What a `DistmultPairScorer` computes for every ordered pair of a sentence's items.
+
     # Parameters
 
     distmult : `torch.Tensor`
@@ -40,7 +42,8 @@ class DistmultPairScorer(torch.nn.Module):
     is the probability of relation k from i to j.
 
     The diagonals m_k start from a normal distribution of standard deviation 1 / sqrt(input_dim),
-    so that a DISTMULT score of unit-size vectors starts near unit size (the paper does not say).
+    so that the DISTMULT score of vectors with entries of unit size starts near unit size (the
+    paper does not say).
 
     # Parameters
 

@@ -72,13 +72,20 @@ def test_each_task_loss_reaches_the_shared_layers_and_only_its_own_stack():
 
 def test_dropout_comes_before_every_layer_and_only_while_training():
     birnn = encoder(num_shared_layers=2, num_relation_layers=2, dropout=0.5)
-    assert birnn._shared._module.dropout == 0.5 and birnn._tasks["entity"]._module.dropout == 0.0
+    # Before the first layer of each stack, the encoder's own; between a stack's layers, the RNN's.
+    assert birnn._shared._module.dropout == 0.5 and birnn._tasks["relation"]._module.dropout == 0.5
+    assert birnn._tasks["entity"]._module.dropout == 0.0
+    dropped = []
+    birnn._dropout.register_forward_hook(lambda module, inputs, output: dropped.append(output.size(-1)))
     inputs, mask = inputs_and_mask()
     evaluated = birnn.forward_tasks(inputs, mask)["entity"]
+    assert dropped == [6, 8, 8]  # the words, then the shared output once per task stack
     assert torch.equal(evaluated, birnn.forward_tasks(inputs, mask)["entity"])
-    birnn.train()
+    one_layer = encoder(dropout=0.5)
+    evaluated = one_layer.forward_tasks(inputs, mask)["entity"]
+    one_layer.train()
     torch.manual_seed(1)
-    assert not torch.allclose(birnn.forward_tasks(inputs, mask)["entity"], evaluated)
+    assert not torch.allclose(one_layer.forward_tasks(inputs, mask)["entity"], evaluated)
 
 
 def test_an_lstm_stack_and_the_registered_name():

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 from allennlp.common import Params
@@ -131,27 +133,25 @@ def test_teacher_forcing_scores_gold_entities_with_gold_tags_while_training_and_
     assert torch.equal(evaluation[0, 0, 8:], labels[model._tag_index["B-Loc"]])
 
 
-def test_relation_targets_match_argument_spans_whichever_entities_are_scored(vocab):
+def test_relation_targets_need_the_arguments_span_and_type_whichever_entities_are_scored(vocab):
     model = build(vocab)
     kill, live_in = (vocab.get_token_index(label, "relation_labels") for label in ("Kill", "Live_In"))
-    # Predicted entities: Sam (as Loc, a wrong type), New York, Tom alone (a wrong span).
+    # Predicted entities: Tom alone (a wrong span), Sam as a place (a wrong type), New York.
     candidates = [[Entity(0, 1, "Peop"), Entity(3, 4, "Loc"), Entity(5, 7, "Loc")]]
-    targets = model._relation_targets([GOLD], candidates, torch.zeros(1, 3, 3, 2))
-    assert targets.nonzero().tolist() == []
+    assert model._relation_targets([GOLD], candidates, torch.zeros(1, 3, 3, 2)).nonzero().tolist() == []
     candidates = [[Entity(0, 2, "Peop"), Entity(3, 4, "Loc"), Entity(5, 7, "Loc")]]
     targets = model._relation_targets([GOLD], candidates, torch.zeros(1, 3, 3, 2))
+    assert targets.nonzero().tolist() == [[0, 0, 2, live_in]]
+    targets = model._relation_targets([GOLD], [list(GOLD.entities)], torch.zeros(1, 3, 3, 2))
     assert targets.nonzero().tolist() == sorted([[0, 0, 1, kill], [0, 0, 2, live_in]])
 
 
-def test_the_losses_the_relation_weight_and_the_untaggable_gold(vocab):
+SHORT = Sentence(("Sam", "shot", "Tom"), (Entity(0, 1, "Peop"), Entity(2, 3, "Peop")), (Relation(0, 1, "Kill"),))
+
+
+def test_the_losses_per_sentence_and_the_relation_weight(vocab):
     model = build(vocab)
     model.train()
-    nested = Sentence(tuple(WORDS), GOLD.entities + (Entity(5, 6, "Loc"),), GOLD.relations)
-    torch.manual_seed(0)
-    output = model(**tensors(nested, GOLD, vocab=vocab))
-    assert output["loss"].requires_grad
-    # "New" inside "New York" cannot take a tag of its own.
-    assert model.get_metrics(reset=True)["entities_untaggable"] == 1.0
     losses = {}
     original = model.extract
 
@@ -161,14 +161,47 @@ def test_the_losses_the_relation_weight_and_the_untaggable_gold(vocab):
         return extraction
 
     model.extract = recording
-    output = model(**tensors(GOLD, vocab=vocab))
+    # Every relation cell at logit 0 costs log 2, positive or not: GOLD has 3 x 2 ordered pairs of
+    # distinct entities and SHORT 2 x 1, each with 2 types; averaged over the 2 sentences.
+    model.relation_logits = lambda vectors: torch.zeros(*vectors.shape[:2], vectors.size(1), 2)
+    batch = tensors(GOLD, SHORT, vocab=vocab)
+    output = model(**batch)
+    assert losses["relation"].item() == pytest.approx((12 + 4) * math.log(2) / 2)
     assert output["loss"].item() == pytest.approx(losses["entity"].item() + 5 * losses["relation"].item(), rel=1e-6)
-    # The CRF's loss is the negative log-likelihood of the gold tags, per sentence.
-    batch = tensors(GOLD, vocab=vocab)
+    # The CRF's loss is the negative log-likelihood of the gold tags, averaged over the sentences.
     features = model.encode(model.embed(batch["tokens"]))["entity"]
-    gold = torch.tensor([[model._tag_index[tag] for tag in GOLD_TAGS]])
-    likelihood = model._crf(model.tag_logits(features), gold, torch.ones(1, 7, dtype=torch.bool))
-    assert losses["entity"].item() == pytest.approx(-likelihood.item(), rel=1e-5)
+    short_tags = ["B-Peop", "O", "B-Peop", "O", "O", "O", "O"]
+    gold = torch.tensor([[model._tag_index[tag] for tag in tags] for tags in (GOLD_TAGS, short_tags)])
+    mask = torch.tensor([[True] * 7, [True] * 3 + [False] * 4])
+    likelihood = model._crf(model.tag_logits(features), gold, mask)
+    assert losses["entity"].item() == pytest.approx(-likelihood.item() / 2, rel=1e-5)
+
+
+def test_gold_entities_one_tag_per_word_cannot_hold_are_counted_while_training(vocab):
+    model = build(vocab)
+    model.train()
+    nested = Sentence(tuple(WORDS), GOLD.entities + (Entity(5, 6, "Loc"),), GOLD.relations)
+    output = model(**tensors(nested, GOLD, vocab=vocab))
+    assert output["loss"].requires_grad
+    # "New" inside "New York" cannot take a tag of its own.
+    assert model.get_metrics(reset=True)["entities_untaggable"] == 1.0
+
+
+def test_sentences_without_entities_and_of_one_word(vocab):
+    model = build(vocab)
+    none = Sentence(("shot",), (), ())
+    model.eval()
+    # The CRF tags every word O.
+    model.tag_logits = lambda features: torch.zeros(*features.shape[:2], len(model._tags)).index_fill(
+        2, torch.tensor([0]), 10.0
+    )
+    output = model(**tensors(none, SHORT, vocab=vocab))
+    assert output["relation_logits"].shape == (2, 0, 0, 2)
+    assert [prediction.entities for prediction in output["predictions"]] == [(), ()]
+    assert output["loss"].item() > 0  # the CRF's, for missing Sam and Tom
+    model.train()
+    output = model(**tensors(none, SHORT, vocab=vocab))
+    assert output["relation_logits"].shape == (2, 2, 2, 2) and output["loss"].requires_grad
 
 
 def test_a_training_batch_needs_gold(vocab):
