@@ -276,13 +276,16 @@ def test_rin_defaults_are_the_papers(name, layers, lr, epochs, metric, last_word
     assert model["type"] == "bioes_word_pair" and model["dropout"] == 0.1 and model["threshold"] == 0.5
     assert model["encoder"] == {"type": "rin", "input_dim": 60, "hidden_dim": 100, "num_layers": layers}
     embedders = model["text_field_embedder"]["token_embedders"]
-    assert embedders["tokens"] == {"type": "packaged_glove"} and embedders["pos_tags"]["embedding_dim"] == 10
+    # RIN trains its GloVe vectors.
+    assert embedders["tokens"] == {"type": "packaged_glove", "trainable": True}
+    assert embedders["pos_tags"]["embedding_dim"] == 10
     monkeypatch.setenv("JOINTRE_GLOVE", "/glove/glove.6B.100d.txt")
     embedders = config(name)["model"]["text_field_embedder"]["token_embedders"]
     assert embedders["tokens"] == {
         "type": "embedding",
         "embedding_dim": 100,
         "pretrained_file": "/glove/glove.6B.100d.txt",
+        "trainable": True,
     }
     assert config(name)["model"]["encoder"]["input_dim"] == 110
 
