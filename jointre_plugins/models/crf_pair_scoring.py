@@ -30,8 +30,9 @@ class CrfPairScoringModel(JointExtractionModel):
     Joint extraction as Crone (2020, section 3) does it. NER (eq. 2): from the `entity` features,
     FFNN_e1 (`tagger_hidden_dim`, `tagger_activation`) and a linear layer give each word a score
     per BIO tag, and a linear-chain CRF decodes them (Viterbi) into valid BIO sequences only (the
-    constraints bind decoding; AllenNLP's CRF computes the likelihood over all transitions). RE (eqs. 3-6): each entity is represented by the `relation` features of
-    its last word concatenated with an embedding of that word's BIO tag (g_i), and every ordered
+    constraints bind decoding; AllenNLP's CRF computes the likelihood over all transitions).
+    RE (eqs. 3-6): each entity is represented by the `relation` features of its last word
+    concatenated with an embedding of that word's BIO tag (g_i), and every ordered
     pair of distinct entities is scored for every relation type by a `DistmultPairScorer`
     (DISTMULT, the cosine distance of FFNN_r1 outputs, and a linear layer); a sigmoid above
     `threshold` predicts the relation. Dropout (`relation_dropout`) is applied to g before the
