@@ -609,3 +609,13 @@ def test_deeper_takes_elmo_by_variables(tiny, monkeypatch, tmp_path):
     trainable = {name for name, parameter in model.named_parameters() if parameter.requires_grad}
     elmo = {name for name in trainable if "_text_field_embedder.token_embedder_elmo" in name}
     assert elmo and all("scalar_mix" in name for name in elmo)
+
+
+def test_deeper_keeps_its_offline_contextual_input_under_the_paper_transformer(monkeypatch):
+    # The paper's contextual input is ELMo, which only JOINTRE_ELMO_* can name.
+    monkeypatch.setenv("JOINTRE_TRANSFORMER", "paper")
+    embedders = config("deeper_conll04.jsonnet")["model"]["text_field_embedder"]["token_embedders"]
+    assert embedders["contextual"]["type"] == "offline_transformer_mismatched"
+    monkeypatch.setenv("JOINTRE_ELMO_OPTIONS", "/elmo/options.json")
+    with pytest.raises(RuntimeError, match="JOINTRE_ELMO_OPTIONS and JOINTRE_ELMO_WEIGHTS name an ELMo together"):
+        config("deeper_conll04.jsonnet")
