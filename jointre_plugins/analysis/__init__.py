@@ -1,0 +1,1 @@
+from jointre_plugins.analysis.relation_errors import ERROR_TYPES, relation_errors, sentence_relation_errors
