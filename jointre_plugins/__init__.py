@@ -61,6 +61,7 @@ CONFIG_VARIABLE_DEFAULTS = {
 for _name, _default in CONFIG_VARIABLE_DEFAULTS.items():
     os.environ.setdefault(_name, _default)
 
+import jointre_plugins.commands  # noqa: E402
 import jointre_plugins.data  # noqa: E402
 import jointre_plugins.embedders  # noqa: E402
 import jointre_plugins.encoders  # noqa: E402
