@@ -17,3 +17,22 @@ def run_from_the_repository(monkeypatch):
     monkeypatch.chdir(REPOSITORY)
     yield
     assert os.getcwd() == str(REPOSITORY)
+
+
+def tiny_variables() -> dict:
+    """The variables under which any config trains tiny on the fixture corpora and transformer, a process each."""
+    return {
+        "JOINTRE_DATA": str(FIXTURES / "data"),
+        "JOINTRE_TRANSFORMER": str(FIXTURES / "tiny_bert"),
+        "JOINTRE_TRANSFORMER_DIM": "16",
+        "JOINTRE_SIZE": "tiny",
+        # Each training is a process of its own; one thread each keeps them off the other tests' core.
+        "OMP_NUM_THREADS": "1",
+    }
+
+
+@pytest.fixture
+def tiny_runs(monkeypatch):
+    """Runs of the grid runner train tiny on the fixture corpora and transformer."""
+    for name, value in tiny_variables().items():
+        monkeypatch.setenv(name, value)

@@ -109,6 +109,8 @@ def test_config_trains_one_tiny_epoch(path: pathlib.Path, tiny, tmp_path):
     # ADE has no dev file: its configs validate on nothing and report the training figures.
     split = "validation" if config(path.name)["validation_data_path"] else "training"
     assert f"{split}_rel_strict_f1" in metrics and f"{split}_ner_f1" in metrics
+    # The trainer's TensorBoard callback logs every run.
+    assert list((tmp_path / "run" / "log" / "train").glob("events.out.tfevents.*"))
     assert model.vocab.get_vocab_size("entity_labels") > 0
     trained = json.loads((tmp_path / "run" / "config.json").read_text())
     assert trained["dataset_reader"]["max_instances"] == 16

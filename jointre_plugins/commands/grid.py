@@ -1,3 +1,6 @@
+"""
+The `allennlp grid` command: trains, evaluates and records a grid of configs x seeds (x folds).
+"""
 import argparse
 import json
 import sys
@@ -44,7 +47,9 @@ class Grid(Subcommand):
             help="a JSON object of AllenNLP overrides added to every run (on top of a preset's own)",
         )
         subparser.add_argument("--seeds", nargs="+", type=int, default=[13370], help="the seeds of every variant")
-        subparser.add_argument("--epochs", type=int, default=None, help="the epochs of every run; default: each config's")
+        subparser.add_argument(
+            "--epochs", type=int, default=None, help="the epochs of every run; default: each config's"
+        )
         subparser.add_argument(
             "--split",
             choices=["test", "dev"],
@@ -82,7 +87,8 @@ def run_grid_from_args(args: argparse.Namespace) -> None:
         for number, run in enumerate(runs, start=1):
             previous = RunRecord.read(run.directory)
             status = "not run" if previous is None else previous.status
-            print(f"[{number}/{len(runs)}] {run.record.name} ({status}): {run.record.config} {json.dumps(run.overrides)}")
+            settings = f"{run.record.config} {json.dumps(run.overrides)}"
+            print(f"[{number}/{len(runs)}] {run.record.name} ({status}): {settings}")
         return
     records = run_grid(runs, cuda_device=args.cuda_device)
     failed = [record for record in records if record.status != "finished"]

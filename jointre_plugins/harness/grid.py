@@ -273,7 +273,9 @@ def _train(run: PlannedRun, prefix: str, poll_seconds: float) -> None:
         process = subprocess.Popen(command, env=run.environment, stdout=log, stderr=subprocess.STDOUT)
         _follow(process, run.directory, prefix, poll_seconds)
     if process.returncode != 0:
-        raise RunFailed(f"allennlp train exited with status {process.returncode}: {_last_error(run.log)} (log: {run.log})")
+        raise RunFailed(
+            f"allennlp train exited with status {process.returncode}: {_last_error(run.log)} (log: {run.log})"
+        )
 
 
 def _follow(process: subprocess.Popen, directory: str, prefix: str, poll_seconds: float) -> None:
@@ -305,7 +307,9 @@ def _epoch_summary(path: str) -> str:
         metrics = json.load(file)
     parts = [f"epoch {metrics['epoch'] + 1}"]
     for phase in ("training", "validation"):
-        values = [f"{key} {100 * metrics[f'{phase}_{key}']:.1f}" for key in PROGRESS_KEYS if f"{phase}_{key}" in metrics]
+        values = [
+            f"{key} {100 * metrics[f'{phase}_{key}']:.1f}" for key in PROGRESS_KEYS if f"{phase}_{key}" in metrics
+        ]
         if values:
             parts.append(f"{phase} " + ", ".join(values))
     return "; ".join(parts)

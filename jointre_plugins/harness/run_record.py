@@ -87,6 +87,7 @@ class RunRecord:
 
     def write(self, directory: str) -> None:
         """Writes the record to `directory/run.json`, atomically, so a crash leaves the old one or the new."""
+        os.makedirs(directory, exist_ok=True)
         path = os.path.join(directory, RECORD_FILE)
         temporary = path + ".tmp"
         with open(temporary, "w") as file:

@@ -35,6 +35,8 @@ local schedule(hyperparameters) =
     grad_norm: 1.0,
     // Writes each checkpoint whole or not at all, so that `allennlp train -r` resumes after a kill.
     checkpointer: { type: 'atomic' },
+    // TensorBoard logs of losses and metrics in <serialization dir>/log (`tensorboard --logdir`).
+    callbacks: [{ type: 'tensorboard' }],
     use_amp: env.amp,
   } + schedule(hyperparameters)
   + (if env.cuda_device == '' then {} else { cuda_device: std.parseInt(env.cuda_device) }),
