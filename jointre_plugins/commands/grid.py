@@ -3,6 +3,8 @@ The `allennlp grid` command: trains, evaluates and records a grid of configs x s
 """
 import argparse
 import json
+import os
+import signal
 import sys
 from typing import List
 
@@ -61,14 +63,23 @@ class Grid(Subcommand):
         subparser.add_argument(
             "--cuda-device",
             type=int,
-            default=0 if torch.cuda.is_available() else -1,
-            help="the device of evaluation (default: the first GPU if any, else the CPU)",
+            default=default_cuda_device(),
+            help="the device of evaluation (default: JOINTRE_CUDA_DEVICE if set, else the first GPU if any, "
+            "else the CPU)",
         )
         subparser.add_argument(
             "--dry-run", action="store_true", help="list the runs (and which are finished) without training"
         )
         subparser.set_defaults(func=run_grid_from_args)
         return subparser
+
+
+def default_cuda_device() -> int:
+    """Where the runs train (`JOINTRE_CUDA_DEVICE`), else AllenNLP's choice: the first GPU if any, else the CPU."""
+    chosen = os.environ.get("JOINTRE_CUDA_DEVICE", "")
+    if chosen:
+        return int(chosen)
+    return 0 if torch.cuda.is_available() else -1
 
 
 def entries_from_args(args: argparse.Namespace) -> List[GridEntry]:
@@ -82,6 +93,8 @@ def entries_from_args(args: argparse.Namespace) -> List[GridEntry]:
 
 def run_grid_from_args(args: argparse.Namespace) -> None:
     """Plans the grid, then lists it (`--dry-run`) or runs it, exiting with status 1 if a run failed."""
+    # A SIGTERM unwinds the grid like Ctrl-C does, so that the training it runs is stopped with it.
+    signal.signal(signal.SIGTERM, lambda signal_number, frame: sys.exit(128 + signal_number))
     runs = plan(entries_from_args(args), args.seeds, args.results, args.split, args.epochs, args.folds)
     if args.dry_run:
         for number, run in enumerate(runs, start=1):

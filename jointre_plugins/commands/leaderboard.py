@@ -26,10 +26,6 @@ class Leaderboard(Subcommand):
     Registered as a `Subcommand` with name "leaderboard".
     """
 
-    # The leaderboard reads records and metric files only: no registered component is needed, so
-    # the plugins (all of allennlp_models among them) are not imported once the command is known.
-    requires_plugins: bool = False
-
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description = (
             "Aggregate the runs of an `allennlp grid` results directory per system and corpus (mean and "

@@ -18,6 +18,7 @@ from allennlp.data import DataLoader
 from allennlp.models.archival import load_archive
 from allennlp.training.util import evaluate
 
+from jointre_plugins import CONFIG_VARIABLE_DEFAULTS
 from jointre_plugins.harness.run_record import LOGS_DIRECTORY, PREDICTIONS_FILE, RUNS_DIRECTORY, RunRecord
 
 FOLD_VARIABLES = {"ade": ("JOINTRE_ADE_FOLD", tuple(range(10))), "ace04": ("JOINTRE_ACE04_FOLD", tuple(range(1, 6)))}
@@ -99,6 +100,18 @@ def transformer_description(params: Dict[str, Any]) -> str:
     return ", ".join(sorted(set(found))) or "none"
 
 
+def recorded_variables(environment: Dict[str, str]) -> Dict[str, str]:
+    """The configs' variables a run record keeps: those set to other than their defaults, less the recorded ones."""
+    unrecorded = {"JOINTRE_DATA", "JOINTRE_EPOCHS", "JOINTRE_TRANSFORMER"} | {
+        variable for variable, _ in FOLD_VARIABLES.values()
+    }
+    return {
+        name: environment[name]
+        for name, default in CONFIG_VARIABLE_DEFAULTS.items()
+        if name not in unrecorded and environment.get(name, default) != default
+    }
+
+
 def seed_overrides(seed: int) -> Dict[str, int]:
     """Sets AllenNLP's three seeds, which the configs write out, to one value."""
     return {"random_seed": seed, "numpy_seed": seed, "pytorch_seed": seed}
@@ -144,6 +157,8 @@ def plan(
         fold_variable, corpus_folds = FOLD_VARIABLES.get(corpus, (None, (None,)))
         if folds is not None and fold_variable is not None:
             corpus_folds = tuple(fold for fold in corpus_folds if fold in folds)
+        if not corpus_folds:
+            raise ValueError(f"none of the folds {list(folds or [])} is a fold of {corpus} ({entry.config})")
         system = entry.system or system_name(entry.config, corpus)
         for fold in corpus_folds:
             environment = dict(base_environment)
@@ -162,10 +177,12 @@ def plan(
                     config=entry.config,
                     seed=seed,
                     fold=fold,
-                    epochs=epochs,
+                    epochs=params["trainer"]["num_epochs"],
                     split=split,
                     transformer=transformer_description(params),
                     status="planned",
+                    overrides=entry.overrides,
+                    variables=recorded_variables(environment),
                 )
                 runs.append(
                     PlannedRun(
@@ -196,9 +213,10 @@ def _parse(entry: GridEntry, environment: Dict[str, str]) -> Dict[str, Any]:
 def run_grid(runs: Sequence[PlannedRun], cuda_device: int = -1, poll_seconds: float = 5.0) -> List[RunRecord]:
     """
     Trains and evaluates every run, each in turn, and returns their records. A finished run (its
-    record says so) is skipped; a run with a model but no finished record is only evaluated; a run
-    with checkpoints resumes from them (`allennlp train -r`); any other starts afresh in an empty
-    directory. A run that fails is recorded with its error and the grid goes on.
+    record says so) is skipped, unless it ran with other settings, which fails it with a message; a
+    run whose training the grid recorded as complete is only evaluated; a run with checkpoints
+    resumes from them (`allennlp train -r`); any other starts afresh in an empty directory. A run
+    that fails is recorded with its error and the grid goes on.
 
     # Parameters
 
@@ -214,13 +232,26 @@ def run_grid(runs: Sequence[PlannedRun], cuda_device: int = -1, poll_seconds: fl
         prefix = f"[{number}/{len(runs)}] {run.record.name}"
         previous = RunRecord.read(run.directory)
         if previous is not None and previous.status == "finished":
-            print(f"{prefix}: finished before, skipped", flush=True)
-            records.append(previous)
+            differences = _setting_differences(previous, run.record)
+            if not differences:
+                print(f"{prefix}: finished before, skipped", flush=True)
+                records.append(previous)
+                continue
+            record = replace(
+                run.record,
+                status="failed",
+                error=f"{run.directory} holds a finished run with other settings ({differences}); "
+                "give these settings another --results, or delete the directory to run it again",
+            )
+            print(f"{prefix}: FAILED: {record.error}", flush=True)
+            records.append(record)
             continue
-        record = _run_one(run, prefix, cuda_device, poll_seconds)
+        record = _run_one(run, previous, prefix, cuda_device, poll_seconds)
         record.write(run.directory)
         if record.status == "finished":
-            figures = ", ".join(f"{key} {100 * record.metrics[key]:.1f}" for key in PROGRESS_KEYS)
+            figures = ", ".join(
+                f"{key} {100 * record.metrics[key]:.1f}" for key in PROGRESS_KEYS if key in record.metrics
+            )
             print(f"{prefix}: finished: {run.record.split} {figures}", flush=True)
         else:
             print(f"{prefix}: FAILED: {record.error}", flush=True)
@@ -228,7 +259,19 @@ def run_grid(runs: Sequence[PlannedRun], cuda_device: int = -1, poll_seconds: fl
     return records
 
 
-def _run_one(run: PlannedRun, prefix: str, cuda_device: int, poll_seconds: float) -> RunRecord:
+def _setting_differences(previous: RunRecord, planned: RunRecord) -> str:
+    """What a recorded run ran with that the planned one does not, e.g. `split dev, not test`."""
+    differences = []
+    for name in ("config", "seed", "fold", "epochs", "split", "overrides", "variables"):
+        old, new = getattr(previous, name), getattr(planned, name)
+        if old != new:
+            differences.append(f"{name} {json.dumps(old)}, not {json.dumps(new)}")
+    return "; ".join(differences)
+
+
+def _run_one(
+    run: PlannedRun, previous: Optional[RunRecord], prefix: str, cuda_device: int, poll_seconds: float
+) -> RunRecord:
     record = replace(run.record, metrics={})
     archive = os.path.join(run.directory, "model.tar.gz")
     if not os.path.isfile(run.evaluation_path):
@@ -236,9 +279,16 @@ def _run_one(run: PlannedRun, prefix: str, cuda_device: int, poll_seconds: float
         record.error = f"the {record.split} file {run.evaluation_path} does not exist, so the run was not trained"
         return record
     try:
-        if not os.path.isfile(archive):
+        trained = previous is not None and previous.epochs_trained is not None and os.path.isfile(archive)
+        if trained:
+            record.epochs_trained = previous.epochs_trained
+            record.best_epoch = previous.best_epoch
+            record.training_seconds = previous.training_seconds
+        else:
             _train(run, prefix, poll_seconds)
-        _read_training(run.directory, record)
+            _read_training(run.directory, record)
+            # Recorded before evaluating, so that a rerun after a failed evaluation does not train again.
+            replace(record, status="trained").write(run.directory)
         print(f"{prefix}: evaluating on {run.evaluation_path}", flush=True)
         _evaluate(run, archive, cuda_device, record)
     except RunFailed as failure:
@@ -255,9 +305,22 @@ class RunFailed(Exception):
     """A run's training process failed; the message says how and where its log is."""
 
 
+SESSIONS_FILE = "grid_sessions.json"
+"""The training seconds of the stopped sessions of a resumed run, and the last epoch they counted."""
+
+
 def _train(run: PlannedRun, prefix: str, poll_seconds: float) -> None:
+    # A model or metrics the grid has not recorded come from a training stopped by a signal (AllenNLP
+    # archives the best weights so far when interrupted) or killed while archiving: not a finished one.
+    for name in ("model.tar.gz", "metrics.json"):
+        path = os.path.join(run.directory, name)
+        if os.path.isfile(path):
+            os.remove(path)
     resume = bool(glob.glob(os.path.join(run.directory, "model_state_*.th")))
-    if not resume and os.path.isdir(run.directory):
+    if resume:
+        _check_same_config(run)
+        _count_stopped_session(run.directory)
+    elif os.path.isdir(run.directory):
         # Nothing to resume from: a run stopped before its first checkpoint, or a failed one.
         shutil.rmtree(run.directory)
     os.makedirs(os.path.dirname(run.log), exist_ok=True)
@@ -270,12 +333,68 @@ def _train(run: PlannedRun, prefix: str, poll_seconds: float) -> None:
     ] + (["-r"] if resume else [])
     print(f"{prefix}: {'resuming from its checkpoints' if resume else 'training'} (log: {run.log})", flush=True)
     with open(run.log, "a") as log:
+        attempt_start = log.tell()
         process = subprocess.Popen(command, env=run.environment, stdout=log, stderr=subprocess.STDOUT)
-        _follow(process, run.directory, prefix, poll_seconds)
+        try:
+            _follow(process, run.directory, prefix, poll_seconds)
+        finally:
+            # The grid stopped (an error, Ctrl-C, SIGTERM): the training stops with it, not behind it.
+            if process.poll() is None:
+                process.terminate()
+                process.wait()
     if process.returncode != 0:
-        raise RunFailed(
-            f"allennlp train exited with status {process.returncode}: {_last_error(run.log)} (log: {run.log})"
+        how = (
+            f"was killed by signal {-process.returncode}"
+            if process.returncode < 0
+            else f"exited with status {process.returncode}"
         )
+        raise RunFailed(f"allennlp train {how}: {_last_error(run.log, attempt_start)} (log: {run.log})")
+
+
+def _check_same_config(run: PlannedRun) -> None:
+    """`allennlp train -r` needs the config the checkpoints were trained with; say plainly when it differs."""
+    planned = Params.from_file(run.record.config, json.dumps(run.overrides), ext_vars=run.environment)
+    saved = Params.from_file(os.path.join(run.directory, "config.json"))
+    planned_values, saved_values = planned.as_flat_dict(), saved.as_flat_dict()
+    differing = sorted(
+        key
+        for key in set(planned_values) | set(saved_values)
+        if planned_values.get(key, "(absent)") != saved_values.get(key, "(absent)")
+    )
+    if differing:
+        raise RunFailed(
+            f"its checkpoints in {run.directory} were trained with another config (it differs at "
+            f"{', '.join(differing)}); delete the directory to train the run afresh, or give these settings "
+            "another --results"
+        )
+
+
+def _count_stopped_session(directory: str) -> None:
+    """
+    Adds the training time of the session that wrote the newest epoch metrics to the run's sessions
+    file, once: AllenNLP's `training_duration` restarts with every `allennlp train -r`.
+    """
+    sessions = _sessions(directory)
+    epoch_files = _epoch_files(directory)
+    if not epoch_files:
+        return
+    newest = max(epoch_files, key=_epoch_number)
+    if _epoch_number(newest) <= sessions["through_epoch"]:
+        return
+    with open(newest) as file:
+        duration = json.load(file)["training_duration"]
+    sessions["seconds"] += _duration_seconds(duration)
+    sessions["through_epoch"] = _epoch_number(newest)
+    with open(os.path.join(directory, SESSIONS_FILE), "w") as file:
+        json.dump(sessions, file)
+
+
+def _sessions(directory: str) -> Dict[str, Any]:
+    path = os.path.join(directory, SESSIONS_FILE)
+    if not os.path.isfile(path):
+        return {"seconds": 0.0, "through_epoch": -1}
+    with open(path) as file:
+        return json.load(file)
 
 
 def _follow(process: subprocess.Popen, directory: str, prefix: str, poll_seconds: float) -> None:
@@ -288,8 +407,10 @@ def _follow(process: subprocess.Popen, directory: str, prefix: str, poll_seconds
         except subprocess.TimeoutExpired:
             finished = False
         for path in sorted(set(_epoch_files(directory)) - shown, key=_epoch_number):
-            shown.add(path)
-            print(f"{prefix}: {_epoch_summary(path)}", flush=True)
+            summary = _epoch_summary(path)
+            if summary is not None:
+                shown.add(path)
+                print(f"{prefix}: {summary}", flush=True)
         if finished:
             return
 
@@ -302,9 +423,13 @@ def _epoch_number(path: str) -> int:
     return int(os.path.basename(path)[len("metrics_epoch_") : -len(".json")])
 
 
-def _epoch_summary(path: str) -> str:
-    with open(path) as file:
-        metrics = json.load(file)
+def _epoch_summary(path: str) -> Optional[str]:
+    """One line of an epoch's metrics; `None` while AllenNLP is still writing the file."""
+    try:
+        with open(path) as file:
+            metrics = json.load(file)
+    except (OSError, ValueError):
+        return None
     parts = [f"epoch {metrics['epoch'] + 1}"]
     for phase in ("training", "validation"):
         values = [
@@ -315,9 +440,10 @@ def _epoch_summary(path: str) -> str:
     return "; ".join(parts)
 
 
-def _last_error(log: str) -> str:
-    """The last line of the log that names an error, else its last line."""
+def _last_error(log: str, start: int) -> str:
+    """The last line of this attempt's output (from `start` in the log) naming an error, else its last line."""
     with open(log) as file:
+        file.seek(start)
         lines = [line.strip() for line in file if line.strip()]
     for line in reversed(lines):
         if "Error" in line or "error" in line:
@@ -326,11 +452,18 @@ def _last_error(log: str) -> str:
 
 
 def _read_training(directory: str, record: RunRecord) -> None:
+    """
+    The epochs and training time of a finished training. A resumed training that had every epoch
+    done runs none and writes no epoch figures to metrics.json: the newest epoch's file has them.
+    """
     with open(os.path.join(directory, "metrics.json")) as file:
         metrics = json.load(file)
+    if "epoch" not in metrics:
+        with open(max(_epoch_files(directory), key=_epoch_number)) as file:
+            metrics = {**json.load(file), "training_duration": "0:00:00"}
     record.epochs_trained = metrics["epoch"] + 1
-    record.best_epoch = metrics.get("best_epoch", metrics["epoch"])
-    record.training_seconds = _duration_seconds(metrics["training_duration"])
+    record.best_epoch = metrics.get("best_epoch")
+    record.training_seconds = _sessions(directory)["seconds"] + _duration_seconds(metrics["training_duration"])
 
 
 def _duration_seconds(duration: str) -> float:
@@ -346,24 +479,21 @@ def _duration_seconds(duration: str) -> float:
 def _evaluate(run: PlannedRun, archive_path: str, cuda_device: int, record: RunRecord) -> None:
     """
     AllenNLP's evaluation of the archive on the run's split, as `allennlp evaluate` does it (the
-    archive's validation reader and loader), timed around the evaluation loop alone.
+    archive's validation reader and loader), timed around the evaluation loop alone: the file is
+    read and indexed before.
     """
     archive = load_archive(archive_path, cuda_device=cuda_device)
     config = archive.config.duplicate()
     loader_params = config.get("validation_data_loader", None) or config.get("data_loader")
+    # Without a chunk size the loader keeps the instances it reads, so the timed loop reads nothing.
+    loader_params.pop("max_instances_in_memory", None)
     loader = DataLoader.from_params(
         params=loader_params, reader=archive.validation_dataset_reader, data_path=run.evaluation_path
     )
     loader.index_with(archive.model.vocab)
+    record.evaluation_sentences = sum(1 for _ in loader.iter_instances())
     predictions = os.path.join(run.directory, PREDICTIONS_FILE)
     start = time.perf_counter()
     metrics = evaluate(archive.model, loader, cuda_device=cuda_device, predictions_output_file=predictions)
     record.evaluation_seconds = time.perf_counter() - start
-    record.evaluation_sentences = _count_predicted_sentences(predictions)
     record.metrics = {key: float(value) for key, value in metrics.items()}
-
-
-def _count_predicted_sentences(predictions: str) -> int:
-    with open(predictions) as file:
-        return sum(len(json.loads(line)["tokens"]) for line in file if line.strip())
-

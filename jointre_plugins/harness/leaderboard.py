@@ -100,6 +100,7 @@ def run_frame(records: Sequence[RunRecord]) -> pandas.DataFrame:
             "split": record.split,
             "epochs": record.epochs,
             "transformer": record.transformer,
+            "settings": _settings(record),
         }
         for score in SCORES:
             value = record.metrics.get(score.key)
@@ -113,6 +114,14 @@ def run_frame(records: Sequence[RunRecord]) -> pandas.DataFrame:
         # Nullable integers, so that a run without fold or epoch budget does not turn the others into floats.
         frame = frame.astype({"fold": "Int64", "epochs": "Int64"})
     return frame
+
+
+def _settings(record: RunRecord) -> str:
+    """The run's changed variables and its variant's overrides, `defaults` when it has neither."""
+    parts = [f"{name}={value}" for name, value in sorted(record.variables.items())]
+    if record.overrides:
+        parts.append(f"overrides {json.dumps(record.overrides, sort_keys=True)}")
+    return " ".join(parts) or "defaults"
 
 
 def _number(value: Optional[float]) -> float:
@@ -157,6 +166,7 @@ def aggregate(runs: pandas.DataFrame) -> pandas.DataFrame:
             "fold_list": _distinct(group["fold"]),
             "epoch_budget": _distinct(group["epochs"], missing="config's own"),
             "transformer": _distinct(group["transformer"]),
+            "settings": _distinct(group["settings"]),
         }
         for column in [score.key for score in SCORES] + list(COSTS):
             row[f"{column}_mean"] = group[column].mean()
@@ -222,7 +232,7 @@ def provenance(summary: pandas.DataFrame) -> str:
         folds = row.fold_list or "none"
         lines.append(
             f"- **{row.system}** on **{row.corpus}**: split {row.split}; seeds {row.seed_list}; folds {folds}; "
-            f"epoch budget {row.epoch_budget}; transformer {row.transformer}."
+            f"epoch budget {row.epoch_budget}; transformer {row.transformer}; settings {row.settings}."
         )
     return "\n".join(lines)
 

@@ -4,6 +4,8 @@ system on CoNLL04.
 """
 from typing import Any, Dict, List, Tuple
 
+from allennlp.common import Params
+
 from jointre_plugins.harness.grid import GridEntry
 
 CONFIGS = "training_configs"
@@ -35,15 +37,15 @@ def _mge_table4() -> List[GridEntry]:
 
 
 def _srn_table2() -> List[GridEntry]:
+    # The BiLSTM takes what the SRN takes: the width of the transformer the variables choose.
+    encoder = Params.from_file(_config("srn_scierc_early")).as_dict(quiet=True)["model"]["encoder"]
+    bilstm = {"type": "lstm", "input_size": encoder["input_dim"], "hidden_size": 128, "bidirectional": True}
     return _variants(
         "srn_scierc_early",
         "srn_early",
         [
             ("bisrn", {"model.encoder.bidirectional": True}),
-            (
-                "bilstm",
-                {"model.encoder": {"type": "lstm", "input_size": 384, "hidden_size": 128, "bidirectional": True}},
-            ),
+            ("bilstm", {"model.encoder": bilstm}),
             ("subject_markers_only", {"model.entity_markers": False}),
             ("golden_subjects_only", {"model.golden_subjects_only": True}),
             ("independent", {"model.extract_relations": False}),

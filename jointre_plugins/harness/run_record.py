@@ -34,30 +34,38 @@ class RunRecord:
     fold : `Optional[int]`
         The fold of a cross-validated corpus (ADE, ACE04), else `None`.
     epochs : `Optional[int]`
-        The epoch budget the grid gave (`JOINTRE_EPOCHS`), `None` for the config's own.
+        The epoch budget of the run (the trainer's `num_epochs`: `--epochs`, `JOINTRE_EPOCHS` or
+        the config's own).
     split : `str`
         `test` or `dev`: the file of the config the run was evaluated on.
     transformer : `str`
-        The transformer the run used (`JOINTRE_TRANSFORMER`), `packaged` for the offline MiniLM.
+        The contextual embedders the model reads (see `grid.transformer_description`): `offline`
+        for the packaged MiniLM, a model name, `ELMo`, or `none`.
     status : `str`
-        `finished` or `failed`.
+        `finished`, `failed`, or `trained` while a trained run waits for its evaluation.
     error : `Optional[str]`
         Why a failed run failed, with where to read more.
     epochs_trained : `Optional[int]`
         Epochs the training ran (AllenNLP's `epoch` + 1).
     best_epoch : `Optional[int]`
-        The epoch of the kept model (the last one when there is no dev file).
+        The epoch of the kept model, counted from 0 as AllenNLP counts it; `None` without a dev
+        file, where the last epoch's model is kept.
     training_seconds : `Optional[float]`
-        Wall-clock seconds of training, from AllenNLP's `training_duration` (all sessions of a
-        resumed run counted by the trainer).
+        Seconds of training: AllenNLP's `training_duration`, summed over the sessions of a resumed
+        run (the epochs a stopped session did not finish are not counted).
     evaluation_sentences : `Optional[int]`
         Sentences of the evaluated split.
     evaluation_seconds : `Optional[float]`
         Seconds of AllenNLP's evaluation loop over them (batches of the config's validation loader,
-        decoding and the written predictions included; loading the archive and reading the file
-        excluded).
+        decoding and the written predictions included; loading the archive and reading and indexing
+        the file excluded).
     metrics : `Dict[str, float]`
         The evaluation's metrics, as AllenNLP's `evaluate` returns them (fractions, not percent).
+    overrides : `Dict[str, Any]`
+        The AllenNLP overrides of the run's variant (without the seeds).
+    variables : `Dict[str, str]`
+        The configs' variables that differ from their defaults, other than those recorded above
+        and `JOINTRE_DATA`: e.g. `JOINTRE_PROFILE=cpu`.
     """
 
     name: str
@@ -77,6 +85,8 @@ class RunRecord:
     evaluation_sentences: Optional[int] = None
     evaluation_seconds: Optional[float] = None
     metrics: Dict[str, float] = field(default_factory=dict)
+    overrides: Dict[str, Any] = field(default_factory=dict)
+    variables: Dict[str, str] = field(default_factory=dict)
 
     @property
     def sentences_per_second(self) -> Optional[float]:

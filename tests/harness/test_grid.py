@@ -7,12 +7,14 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 
 from jointre_plugins.harness.grid import (
     GridEntry,
     _duration_seconds,
+    _epoch_summary,
     plan,
     run_grid,
     system_name,
@@ -63,6 +65,8 @@ def test_every_run_trains_and_is_evaluated(finished_grid, capsys):
         directory = os.path.join(results, "runs", record.name)
         assert record.epochs == record.epochs_trained == 2
         assert record.split == "dev"
+        assert record.variables == {"JOINTRE_TRANSFORMER_DIM": "16", "JOINTRE_SIZE": "tiny"}
+        assert record.overrides == {}
         # JOINTRE_SIZE=tiny reads the first 16 sentences of the dev file.
         assert record.evaluation_sentences == 16
         assert record.evaluation_seconds > 0 and record.training_seconds > 0
@@ -87,32 +91,83 @@ def test_a_rerun_skips_finished_runs(finished_grid, tmp_path, monkeypatch, capsy
     ]
 
 
+def epoch_seconds(directory: str, epoch: int) -> float:
+    with open(os.path.join(directory, f"metrics_epoch_{epoch}.json")) as file:
+        return _duration_seconds(json.load(file)["training_duration"])
+
+
 def test_an_interrupted_run_resumes_from_its_checkpoints(finished_grid, tmp_path, capsys, tiny_runs):
     results = copy_of(finished_grid[0], tmp_path)
     directory = os.path.join(results, "runs", "rin-conll04-seed2")
-    # What a run stopped during its second epoch leaves: the first epoch's checkpoint and metrics.
-    for name in ("run.json", "model.tar.gz", "metrics.json", "metrics_epoch_1.json"):
+    # What `allennlp train` stopped by a signal during its second epoch leaves: the first epoch's
+    # checkpoint and metrics, and a model.tar.gz of the best weights so far, which is no finished model.
+    for name in ("run.json", "metrics.json", "metrics_epoch_1.json", "model_state_e2_b0.th", "training_state_e2_b0.th"):
         os.remove(os.path.join(directory, name))
-    for name in ("model_state_e2_b0.th", "training_state_e2_b0.th"):
-        os.remove(os.path.join(directory, name))
+    first_session = epoch_seconds(directory, 0)
     records = run_grid(plan(CONFIGS, [1, 2], results, split="dev", epochs=2), poll_seconds=0.5)
     output = capsys.readouterr().out
     assert "[4/4] rin-conll04-seed2: resuming from its checkpoints" in output
     assert "[4/4] rin-conll04-seed2: epoch 2; " in output
     assert "[4/4] rin-conll04-seed2: epoch 1; " not in output
     assert records[3].status == "finished" and records[3].epochs_trained == 2
-    assert os.path.isfile(os.path.join(directory, "metrics_epoch_1.json"))
+    # The stopped session's training time counts next to the resumed one's.
+    assert records[3].training_seconds == pytest.approx(first_session + epoch_seconds(directory, 1))
     assert RunRecord.read(directory).status == "finished"
 
 
-def test_a_trained_run_without_its_record_is_only_evaluated(finished_grid, tmp_path, monkeypatch, capsys, tiny_runs):
+def test_a_run_stopped_after_its_last_epoch_resumes_to_its_archive(finished_grid, tmp_path, capsys, tiny_runs):
+    results = copy_of(finished_grid[0], tmp_path)
+    directory = os.path.join(results, "runs", "mge-conll04-seed2")
+    for name in ("run.json", "metrics.json", "model.tar.gz"):
+        os.remove(os.path.join(directory, name))
+    records = run_grid(plan(CONFIGS, [1, 2], results, split="dev", epochs=2), poll_seconds=0.5)
+    assert "[3/4] mge-conll04-seed2: resuming from its checkpoints" in capsys.readouterr().out
+    # `allennlp train -r` has no epoch left to run: the figures come from the last epoch's file.
+    assert (records[2].status, records[2].epochs_trained) == ("finished", 2)
+    assert records[2].training_seconds == pytest.approx(epoch_seconds(directory, 1))
+    assert records[2].metrics == pytest.approx(finished_grid[1][2].metrics)
+
+
+def test_resuming_with_another_config_fails_with_the_keys_that_differ(finished_grid, tmp_path, monkeypatch, tiny_runs):
+    results = copy_of(finished_grid[0], tmp_path)
+    for name in ("run.json", "metrics.json", "model.tar.gz"):
+        os.remove(os.path.join(results, "runs", "rin-conll04-seed1", name))
+    forbid_training(monkeypatch)
+    changed = GridEntry(CONFIGS[1].config, overrides={"trainer.grad_norm": 2.0}, system="rin")
+    [record] = run_grid(plan([changed], [1], results, split="dev", epochs=2))
+    assert record.status == "failed"
+    assert record.error.startswith(f"its checkpoints in {results}/runs/rin-conll04-seed1 were trained with another ")
+    assert "(it differs at trainer.grad_norm); delete the directory" in record.error
+
+
+def test_a_finished_run_with_other_settings_is_not_taken_for_this_one(finished_grid, tmp_path, monkeypatch, tiny_runs):
+    results = copy_of(finished_grid[0], tmp_path)
+    forbid_training(monkeypatch)
+    records = run_grid(plan(CONFIGS[:1], [1], results, split="dev", epochs=3))
+    assert records[0].status == "failed"
+    assert records[0].error == (
+        f"{results}/runs/mge-conll04-seed1 holds a finished run with other settings (epochs 2, not 3); give these "
+        "settings another --results, or delete the directory to run it again"
+    )
+
+
+def test_the_progress_display_waits_for_a_half_written_epoch_file(tmp_path):
+    path = tmp_path / "metrics_epoch_0.json"
+    path.write_text('{"epoch": 0, "training_ner_f1"')
+    assert _epoch_summary(str(path)) is None
+    path.write_text('{"epoch": 0, "training_ner_f1": 0.5, "training_rel_strict_f1": 0.25}')
+    assert _epoch_summary(str(path)) == "epoch 1; training ner_f1 50.0, rel_strict_f1 25.0"
+
+
+def test_a_trained_run_is_only_evaluated(finished_grid, tmp_path, monkeypatch, capsys, tiny_runs):
     results = copy_of(finished_grid[0], tmp_path)
     directory = os.path.join(results, "runs", "mge-conll04-seed1")
-    os.remove(os.path.join(directory, "run.json"))
+    # The grid records a training as done before it evaluates; an evaluation that stopped leaves this.
+    replace(RunRecord.read(directory), status="trained", metrics={}).write(directory)
     forbid_training(monkeypatch)
     records = run_grid(plan(CONFIGS, [1], results, split="dev", epochs=2))
     assert records[0].status == "finished"
-    assert records[0].metrics == finished_grid[1][0].metrics
+    assert records[0].metrics == pytest.approx(finished_grid[1][0].metrics)
     assert "[1/2] mge-conll04-seed1: evaluating on" in capsys.readouterr().out
 
 
@@ -152,6 +207,8 @@ def test_cross_validated_corpora_run_every_fold(tmp_path, tiny_runs):
     chosen = plan([entry], [1], str(tmp_path), folds=[1, 3])
     assert [run.record.name for run in chosen] == ["deeper-ade-fold1-seed1", "deeper-ade-fold3-seed1"]
     assert [run.evaluation_path.rsplit("/", 1)[1] for run in chosen] == ["split_1_test.json", "split_3_test.json"]
+    with pytest.raises(ValueError, match=r"none of the folds \[10\] is a fold of ade"):
+        plan([entry], [1], str(tmp_path), folds=[10])
 
 
 def test_the_plan_rejects_what_it_cannot_run(tmp_path, tiny_runs):
@@ -166,9 +223,13 @@ def test_the_plan_rejects_what_it_cannot_run(tmp_path, tiny_runs):
 
 
 def test_every_preset_plans(tmp_path, tiny_runs):
+    counts = {"mge_table4": 42, "srn_table2": 6, "sinet_table4": 10, "rin_table5": 8, "deeper_table3": 5, "conll04": 5}
     for name in PRESETS:
         runs = plan(preset_entries(name), [1], str(tmp_path), split="dev" if name != "rin_table5" else "test")
-        assert len({run.record.name for run in runs}) == len(runs)
+        assert len(runs) == counts[name]
+    [bilstm] = [entry for entry in preset_entries("srn_table2") if entry.system == "srn_early_bilstm"]
+    # The fixture transformer is 16 wide.
+    assert bilstm.overrides["model.encoder"]["input_size"] == 16
     conll04 = [run.record.name for run in plan(preset_entries("conll04"), [1], str(tmp_path), split="dev")]
     assert conll04 == [
         "mge-conll04-seed1",

@@ -49,6 +49,8 @@ def add_run(
     evaluation_seconds: float = 2.0,
     status: str = "finished",
     error: Optional[str] = None,
+    variables: Optional[Dict[str, str]] = None,
+    overrides: Optional[Dict[str, object]] = None,
 ) -> str:
     name = f"{system}-{corpus}-seed{seed}" + ("" if fold is None else f"-fold{fold}")
     directory = results / RUNS_DIRECTORY / name
@@ -72,6 +74,8 @@ def add_run(
         evaluation_sentences=100 if finished else None,
         evaluation_seconds=evaluation_seconds if finished else None,
         metrics=metrics,
+        variables=variables or {},
+        overrides=overrides or {},
     ).write(str(directory))
     return str(directory)
 
@@ -87,8 +91,9 @@ def results(tmp_path):
     results = tmp_path / "results"
     a_seed1 = add_run(results, "a", "conll04", 1, scores(0.80, 0.60), training_seconds=120.0, evaluation_seconds=2.0)
     add_run(results, "a", "conll04", 2, scores(0.84, 0.65), training_seconds=180.0, evaluation_seconds=4.0)
-    add_run(results, "b", "conll04", 1, scores(0.90, 0.70), epochs=None)
-    add_run(results, "b", "conll04", 2, scores(0.90, 0.70), epochs=None)
+    cpu = {"variables": {"JOINTRE_PROFILE": "cpu"}, "overrides": {"model.dropout": 0.3}}
+    add_run(results, "b", "conll04", 1, scores(0.90, 0.70), epochs=None, **cpu)
+    add_run(results, "b", "conll04", 2, scores(0.90, 0.70), epochs=None, **cpu)
     nyt = add_run(results, "rin_partial", "nyt", 1, scores(0.90, 0.50))
     add_run(results, "a", "ade", 1, scores(0.88, 0.80), fold=0)
     add_run(results, "a", "ade", 1, scores(0.86, 0.76), fold=1)
@@ -200,11 +205,12 @@ def test_the_markdown_table_gives_mean_and_std_with_one_decimal(results, tmp_pat
 def test_the_markdown_says_how_each_row_was_obtained_and_lists_failed_runs(results, tmp_path):
     markdown = write_leaderboard(str(results), str(tmp_path / "board"))
     assert (
-        "- **a** on **ade**: split test; seeds 1; folds 0, 1; epoch budget 3; transformer packaged." in markdown
+        "- **a** on **ade**: split test; seeds 1; folds 0, 1; epoch budget 3; transformer packaged; "
+        "settings defaults." in markdown
     )
     assert (
         "- **b** on **conll04**: split test; seeds 1, 2; folds none; epoch budget config's own; "
-        "transformer packaged." in markdown
+        "transformer packaged; settings JOINTRE_PROFILE=cpu overrides {\"model.dropout\": 0.3}." in markdown
     )
     failed = markdown.split("## Failed runs")[1]
     assert failed == (
