@@ -161,11 +161,13 @@ class TableFillingModel(JointExtractionModel):
 
         `Dict[str, torch.Tensor]`
             `entity_logits` of shape `(batch_size, num_tokens, num_tokens, num_entity_labels)` and
-            `relation_logits` of shape `(batch_size, num_tokens, num_tokens, num_relation_labels)`.
+            `relation_logits` of shape `(batch_size, num_tokens, num_tokens, num_relation_labels)`;
+            only the cells of `cell_masks` are scored, the others hold `PADDING_LOGIT`.
         """
+        cells = self.cell_masks(mask)
         return {
-            "entity_logits": self._entity_table(features["entity"]),
-            "relation_logits": self._relation_table(features["relation"]),
+            "entity_logits": self._entity_table(features["entity"], cells["entity"]),
+            "relation_logits": self._relation_table(features["relation"], cells["relation"]),
         }
 
     @staticmethod

@@ -2,8 +2,12 @@
 Scores every ordered pair of words for a set of labels: the table module of PFN and MGE.
 """
 import math
+from typing import Optional
 
 import torch
+
+PADDING_LOGIT = -1e4
+"""The logit of a cell that is not scored: far below any threshold, and finite in half precision."""
 
 
 class PairTableScorer(torch.nn.Module):
@@ -21,6 +25,12 @@ class PairTableScorer(torch.nn.Module):
     about half of all spans and word pairs, whose combination into triples is quadratic, while
     gold tables are almost all zeros. This is the prior initialisation of focal-loss detectors.
 
+    Given the cells that exist (the words of each sentence, not the padding of the batch), only those
+    are scored, in chunks of at most `max_cells`: a batch costs the sum of its sentences' squared
+    lengths instead of its size times the longest one's, and the pair representations in memory at
+    once are bounded whatever the sentence lengths, as SpERT's `max_pairs` bounds its pairs. Other
+    cells get `PADDING_LOGIT`.
+
     # Parameters
 
     input_dim : `int`
@@ -31,32 +41,54 @@ class PairTableScorer(torch.nn.Module):
         The number of tables (entity or relation types).
     prior : `float`, optional (default = `0.01`)
         The initial probability of every cell.
+    max_cells : `int`, optional (default = `32768`)
+        The most cells whose pair representations are computed at once (32768 x 300 floats, 38 MB,
+        per intermediate tensor).
     """
 
-    def __init__(self, input_dim: int, hidden_dim: int, num_labels: int, prior: float = 0.01) -> None:
+    def __init__(
+        self, input_dim: int, hidden_dim: int, num_labels: int, prior: float = 0.01, max_cells: int = 32768
+    ) -> None:
         super().__init__()
         if not 0.0 < prior < 1.0:
             raise ValueError(f"prior must be a probability strictly between 0 and 1, not {prior}")
+        if max_cells < 1:
+            raise ValueError(f"max_cells must be a positive number of cells, not {max_cells}")
+        self._max_cells = max_cells
         self._row = torch.nn.Linear(input_dim, hidden_dim)
         self._column = torch.nn.Linear(input_dim, hidden_dim, bias=False)
         self._layer_norm = torch.nn.LayerNorm(hidden_dim)
         self._output = torch.nn.Linear(hidden_dim, num_labels)
         torch.nn.init.constant_(self._output.bias, math.log(prior / (1.0 - prior)))
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
+    def forward(self, features: torch.Tensor, cells: Optional[torch.BoolTensor] = None) -> torch.Tensor:
         """
         # Parameters
 
         features : `torch.Tensor`
             Shape `(batch_size, num_tokens, input_dim)`.
+        cells : `torch.BoolTensor`, optional (default = `None`)
+            Shape `(batch_size, num_tokens, num_tokens)`: the cells to score; `None` scores all.
 
         # Returns
 
         `torch.Tensor`
             Logits of shape `(batch_size, num_tokens, num_tokens, num_labels)`; cell
-            `[b, i, j, k]` scores word `i` as the row and word `j` as the column of table `k`.
+            `[b, i, j, k]` scores word `i` as the row and word `j` as the column of table `k`
+            (`PADDING_LOGIT` outside `cells`).
         """
-        rows = self._row(features).unsqueeze(2)  # (batch_size, num_tokens, 1, hidden_dim)
-        columns = self._column(features).unsqueeze(1)  # (batch_size, 1, num_tokens, hidden_dim)
-        pairs = torch.nn.functional.elu(self._layer_norm(rows + columns))
-        return self._output(pairs)
+        batch_size, num_tokens, _ = features.shape
+        rows = self._row(features)  # (batch_size, num_tokens, hidden_dim)
+        columns = self._column(features)  # (batch_size, num_tokens, hidden_dim)
+        if cells is None:
+            cells = features.new_ones((batch_size, num_tokens, num_tokens), dtype=torch.bool)
+        batch_index, row_index, column_index = cells.nonzero(as_tuple=True)  # each (num_cells,)
+        chunks = []
+        for start in range(0, batch_index.size(0), self._max_cells):
+            chunk = slice(start, start + self._max_cells)
+            pairs = rows[batch_index[chunk], row_index[chunk]] + columns[batch_index[chunk], column_index[chunk]]
+            chunks.append(self._output(torch.nn.functional.elu(self._layer_norm(pairs))))  # (chunk, num_labels)
+        logits = rows.new_full((batch_size, num_tokens, num_tokens, self._output.out_features), PADDING_LOGIT)
+        if chunks:
+            logits = logits.index_put((batch_index, row_index, column_index), torch.cat(chunks))
+        return logits
