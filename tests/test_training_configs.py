@@ -4,11 +4,9 @@ in two distributed CPU processes; its defaults are its system's hyperparameters,
 of jointre_plugins/__init__.py change what they say.
 """
 import json
-import multiprocessing.forkserver
 import pathlib
 
 import pytest
-import torch.multiprocessing
 from allennlp.commands.train import train_model, train_model_from_file
 from allennlp.common import Params
 from allennlp.data import DatasetReader
@@ -35,29 +33,6 @@ def tiny(monkeypatch):
     monkeypatch.setenv("JOINTRE_TRANSFORMER_DIM", "16")
     monkeypatch.setenv("JOINTRE_EPOCHS", "1")
     monkeypatch.setenv("JOINTRE_SIZE", "tiny")
-
-
-@pytest.fixture
-def forkserver_spawn(monkeypatch):
-    """
-    Starts AllenNLP's distributed workers from a fork server that has imported AllenNLP, its
-    plugins and what DDP imports on first use (torch._dynamo) once, instead of from fresh
-    interpreters that each import them again: the same workers, started in a fraction of a second
-    instead of about ten on two cores. The fork server forks before any tensor work, so the workers
-    inherit no thread pools. Each worker computes on one thread, so that the two share two cores
-    instead of spinning on four threads.
-    """
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    multiprocessing.forkserver.set_forkserver_preload(
-        ["allennlp.commands.train", "allennlp_models", "jointre_plugins", "torch._dynamo"]
-    )
-
-    def spawn(function, args=(), nprocs=1, join=True, daemon=False):
-        return torch.multiprocessing.start_processes(
-            function, args, nprocs, join, daemon, start_method="forkserver"
-        )
-
-    monkeypatch.setattr(torch.multiprocessing, "spawn", spawn)
 
 
 def model_sizes(block) -> list:
