@@ -53,6 +53,11 @@ CONFIG_VARIABLE_DEFAULTS = {
     # Comma-separated devices, one training process each ("0,1", or "-1,-1" on the CPU); empty
     # for a single process.
     "JOINTRE_DISTRIBUTED": "",
+    # The machines of a distributed training, each running the JOINTRE_DISTRIBUTED devices and
+    # `allennlp train --node-rank K`, and where the first of them listens.
+    "JOINTRE_NUM_NODES": "1",
+    "JOINTRE_PRIMARY_ADDRESS": "127.0.0.1",
+    "JOINTRE_PRIMARY_PORT": "29500",
     # "true" trains with automatic mixed precision (GPU only).
     "JOINTRE_AMP": "false",
     # "true" evaluates the best model on the test split at the end of training.

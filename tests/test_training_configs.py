@@ -361,6 +361,21 @@ def test_distributed_devices_share_the_systems_batch(monkeypatch):
         config("mge_scierc.jsonnet")
 
 
+def test_several_machines_share_the_systems_batch(monkeypatch):
+    monkeypatch.setenv("JOINTRE_DISTRIBUTED", "0,1")
+    monkeypatch.setenv("JOINTRE_NUM_NODES", "2")
+    monkeypatch.setenv("JOINTRE_PRIMARY_ADDRESS", "10.0.0.1")
+    params = config("mge_conll04.jsonnet")
+    assert params["distributed"] == {
+        "cuda_devices": [0, 1],
+        "num_nodes": 2,
+        "primary_address": "10.0.0.1",
+        "primary_port": 29500,
+    }
+    # Four processes in all, each with a quarter of the system's 16 sentences.
+    assert params["data_loader"]["batch_sampler"]["batch_size"] == 4
+
+
 @pytest.mark.parametrize("variable", ["JOINTRE_SIZE", "JOINTRE_PROFILE", "JOINTRE_AMP", "JOINTRE_EVALUATE_ON_TEST"])
 def test_a_misspelt_choice_is_an_error(variable, monkeypatch):
     monkeypatch.setenv(variable, "yes")

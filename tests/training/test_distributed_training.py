@@ -1,14 +1,19 @@
 """
 Two CPU processes of AllenNLP's distributed trainer (torch DDP over gloo) learn what one process
-learns from the same data: each worker takes half of every batch, and DDP averages their gradients.
+learns from the same data: each worker takes half of every batch, and DDP averages their gradients;
+and two "machines" (two `allennlp train --node-rank K` on this one) train one model together.
 """
 import json
+import os
+import socket
+import subprocess
+import sys
 
 import torch
 from allennlp.commands.train import train_model
 from allennlp.common import Params
 
-from tests.conftest import tiny_variables
+from tests.conftest import REPOSITORY, tiny_variables
 
 
 def trained_weights(monkeypatch, tmp_path, processes: int) -> dict:
@@ -35,3 +40,34 @@ def test_two_processes_learn_what_one_learns(forkserver_spawn, monkeypatch, tmp_
     assert one.keys() == two.keys()
     for name in one:
         assert torch.allclose(one[name], two[name], atol=1e-5, rtol=1e-4), name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_two_machines_of_one_process_each_train_one_model(tmp_path):
+    environment = dict(
+        os.environ,
+        **tiny_variables(),
+        JOINTRE_EPOCHS="1",
+        JOINTRE_DISTRIBUTED="-1",
+        JOINTRE_NUM_NODES="2",
+        JOINTRE_PRIMARY_PORT=str(free_port()),
+    )
+    nodes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "allennlp", "train", "training_configs/rin_conll04.jsonnet",
+             "-s", str(tmp_path / f"node_{rank}"), "--node-rank", str(rank), "--include-package", "jointre_plugins"],
+            cwd=REPOSITORY, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for rank in (1, 0)
+    ]
+    assert [node.wait(timeout=300) for node in nodes] == [0, 0]
+    metrics = json.loads((tmp_path / "node_0" / "metrics.json").read_text())
+    assert "peak_worker_1_memory_MB" in metrics
+    # DDP keeps the replicas identical: both machines end with the same weights.
+    weights = [torch.load(tmp_path / f"node_{rank}" / "best.th", map_location="cpu") for rank in (0, 1)]
+    assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])

@@ -30,6 +30,10 @@ local devices = std.extVar('JOINTRE_DISTRIBUTED');
   // The device of each training process; empty for a single process.
   distributed_devices: if devices == '' then []
   else [std.parseInt(std.stripChars(device, ' ')) for device in std.split(devices, ',')],
+  // The machines that run those devices each (AllenNLP's num_nodes), and the first one's address.
+  num_nodes: std.parseInt(std.extVar('JOINTRE_NUM_NODES')),
+  primary_address: std.extVar('JOINTRE_PRIMARY_ADDRESS'),
+  primary_port: std.parseInt(std.extVar('JOINTRE_PRIMARY_PORT')),
   amp: flag('JOINTRE_AMP'),
   evaluate_on_test: flag('JOINTRE_EVALUATE_ON_TEST'),
 

@@ -3,7 +3,7 @@
 local env = import 'env.libsonnet';
 local trainer = import 'trainer.libsonnet';
 
-local processes = std.max(1, std.length(env.distributed_devices));
+local processes = std.max(1, std.length(env.distributed_devices)) * env.num_nodes;
 
 // Each process of distributed training takes its share of the system's batch, so that the
 // batch of an update, for which the learning rate was tuned, stays the system's.
@@ -53,5 +53,14 @@ local train_and_dev(corpus) =
       max_instances_in_memory: 100000,
     },
     trainer: trainer.trainer(hyperparameters),
-  } + (if processes > 1 then { distributed: { cuda_devices: env.distributed_devices } } else {}),
+  } + (
+    if processes > 1 then {
+      distributed: { cuda_devices: env.distributed_devices }
+                   + (if env.num_nodes > 1 then {
+                        num_nodes: env.num_nodes,
+                        primary_address: env.primary_address,
+                        primary_port: env.primary_port,
+                      } else {}),
+    } else {}
+  ),
 }
