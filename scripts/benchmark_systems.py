@@ -1,7 +1,9 @@
 """
 Speed and memory of every system next to the transformer it runs on, measured in one run as ratios
 (issue 13). For each trained archive (by default one finished run per system of an `allennlp grid`
-results directory):
+results directory), or each config's untrained model (`--configs`: random weights, which time the
+same work; with `JOINTRE_TRANSFORMER` a random transformer of another size, see
+scripts/random_transformer.py):
 
 - prediction: sentences/s through the predictor `allennlp predict` uses (`predict_batch_json`,
   windows of long sentences, decoding, and `dump_line`'s JSON included) against the bare
@@ -45,6 +47,9 @@ def arguments() -> argparse.Namespace:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--results", help="an `allennlp grid` results directory: its first finished run per system")
     source.add_argument("--archives", nargs="+", help="model.tar.gz files")
+    source.add_argument(
+        "--configs", nargs="+", help="config files, each model untrained (random weights time the same work)"
+    )
     parser.add_argument("--batch-size", type=int, default=32, help="sentences per prediction batch")
     parser.add_argument("--train-batch-size", type=int, default=8, help="sentences per training batch")
     parser.add_argument("--train-batches", type=int, default=4, help="training batches per timed run")
@@ -53,13 +58,21 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--per-length", type=int, default=32, help="sentences per length")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is reported")
     parser.add_argument("--cuda-device", type=int, default=-1)
+    parser.add_argument(
+        "--vocabulary-sentences", type=int, default=2000, help="--configs: training sentences the vocabulary comes from"
+    )
     parser.add_argument("--end-to-end", action="store_true", help="also time the allennlp predict command")
     parser.add_argument("--end-to-end-sentences", type=int, default=1000)
     return parser.parse_args()
 
 
-def archives_of(args: argparse.Namespace) -> List[Tuple[str, str]]:
-    """(system, archive) pairs: the given archives, or the first finished run of each system."""
+def models_of(args: argparse.Namespace) -> List[Tuple[str, str]]:
+    """
+    (system, path) pairs: the given configs or archives, or the archive of the first finished run of
+    each system of `--results`.
+    """
+    if args.configs:
+        return [(os.path.basename(path).split(".")[0], path) for path in args.configs]
     if args.archives:
         return [(os.path.basename(os.path.dirname(os.path.abspath(path))), path) for path in args.archives]
     chosen: Dict[str, str] = {}
@@ -85,33 +98,61 @@ def transformer_of(model: Any) -> Optional[Any]:
 
 
 class SystemBenchmark:
-    """The measurements of one archive."""
+    """
+    The measurements of one model: a trained archive's, or an untrained one built from a config
+    (`from_config`), whose random weights time the same work.
+    """
 
-    def __init__(self, archive_path: str, args: argparse.Namespace) -> None:
+    def __init__(
+        self, model: Any, reader: Any, validation_reader: Any, config: Dict[str, Any], args: argparse.Namespace
+    ) -> None:
         import torch
         import transformers
-        from allennlp.models.archival import load_archive
-        from allennlp.predictors import Predictor
+
+        from jointre_plugins.predictors.joint_extraction_predictor import JointExtractionPredictor
 
         self.args = args
-        self.archive = load_archive(archive_path, cuda_device=args.cuda_device)
-        self.model = self.archive.model.eval()
-        self.reader = self.archive.validation_dataset_reader
-        self.predictor = Predictor.from_archive(self.archive, "joint_extraction")
-        self.window_length: Optional[int] = self.reader.max_length
+        self.device = torch.device("cpu" if args.cuda_device < 0 else f"cuda:{args.cuda_device}")
+        self.model = model.to(self.device).eval()
+        self.reader = validation_reader
+        self.training_reader = reader
+        self.predictor = JointExtractionPredictor(self.model, validation_reader)
+        self.window_length: Optional[int] = validation_reader.max_length
         self.transformer = transformer_of(self.model)
         self.tokenizer = (
             None
             if self.transformer is None
             else transformers.AutoTokenizer.from_pretrained(self.transformer.config._name_or_path)
         )
-        self.device = torch.device("cpu" if args.cuda_device < 0 else f"cuda:{args.cuda_device}")
-        config = self.archive.config
         self.dev_words = [
             list(instance["metadata"]["tokens"])
             for instance in itertools.islice(self.reader.read(config["validation_data_path"]), args.sentences)
         ]
         self.train_path = config["train_data_path"]
+
+    @classmethod
+    def from_archive(cls, path: str, args: argparse.Namespace) -> "SystemBenchmark":
+        from allennlp.models.archival import load_archive
+
+        archive = load_archive(path, cuda_device=args.cuda_device)
+        return cls(
+            archive.model, archive.dataset_reader, archive.validation_dataset_reader, archive.config.as_dict(), args
+        )
+
+    @classmethod
+    def from_config(cls, path: str, args: argparse.Namespace) -> "SystemBenchmark":
+        """An untrained model of the config, its vocabulary from the first `--vocabulary-sentences` of train."""
+        from allennlp.common import Params
+        from allennlp.data import DatasetReader, Vocabulary
+        from allennlp.models import Model
+
+        params = Params.from_file(path)
+        config = params.as_dict(quiet=True)
+        reader = DatasetReader.from_params(params.pop("dataset_reader"))
+        instances = list(itertools.islice(reader.read(config["train_data_path"]), args.vocabulary_sentences))
+        vocabulary = Vocabulary.from_instances(instances)
+        model = Model.from_params(vocab=vocabulary, params=params.pop("model"))
+        return cls(model, reader, reader, config, args)
 
     def timed(self, run: Callable[[], None]) -> float:
         return median_seconds(lambda: self._synchronized(run), self.args.repeats)
@@ -160,7 +201,7 @@ class SystemBenchmark:
         from allennlp.nn import util
 
         count = self.args.train_batches * self.args.train_batch_size
-        instances = list(itertools.islice(self.archive.dataset_reader.read(self.train_path), count))
+        instances = list(itertools.islice(self.training_reader.read(self.train_path), count))
         tensors = []
         for batch in batches(instances, self.args.train_batch_size):
             indexed = Batch(batch)
@@ -285,9 +326,10 @@ def main() -> None:
     device = "CPU" if args.cuda_device < 0 else torch.cuda.get_device_name(args.cuda_device)
     print(f"{device}, {torch.get_num_threads()} threads, median of {args.repeats}, prediction batch {args.batch_size}")
     summary, scaling, commands = [], [], []
-    for system, archive in archives_of(args):
-        print(f"measuring {system} ({archive})", flush=True)
-        benchmark = SystemBenchmark(archive, args)
+    for system, path in models_of(args):
+        print(f"measuring {system} ({path})", flush=True)
+        build = SystemBenchmark.from_config if args.configs else SystemBenchmark.from_archive
+        benchmark = build(path, args)
         dev = benchmark.prediction(benchmark.dev_words)
         train = benchmark.training()
         summary.append((system, len(benchmark.dev_words), dev, train))
@@ -295,8 +337,8 @@ def main() -> None:
             figures = benchmark.prediction(benchmark.of_length(length))
             figures["peak_mb"], figures["growth_mb"] = benchmark.peak_memory(length)
             scaling.append((system, length, figures))
-        if args.end_to_end:
-            commands.append((system, end_to_end(archive, benchmark.dev_words, args)))
+        if args.end_to_end and not args.configs:
+            commands.append((system, end_to_end(path, benchmark.dev_words, args)))
         del benchmark
         gc.collect()
 
