@@ -11,7 +11,7 @@ import sys
 
 import torch
 from allennlp.commands.train import train_model
-from allennlp.common import Params
+from allennlp.common import Params, cached_transformers
 
 from tests.conftest import REPOSITORY, tiny_variables
 
@@ -28,6 +28,9 @@ def trained_weights(monkeypatch, tmp_path, processes: int) -> dict:
     config["data_loader"] = {"batch_size": 4 // processes, "shuffle": False}
     config["model"]["dropout"] = 0.0
     directory = tmp_path / f"processes_{processes}"
+    # AllenNLP caches the transformers it builds in the process, so a random one built by an earlier
+    # test would come back instead of one drawn from this run's seed; the workers start uncached.
+    cached_transformers._clear_caches()
     train_model(Params(config), str(directory))
     metrics = json.loads((directory / "metrics.json").read_text())
     assert ("peak_worker_1_memory_MB" in metrics) == (processes == 2)
