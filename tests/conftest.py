@@ -21,16 +21,19 @@ def run_from_the_repository(monkeypatch):
     assert os.getcwd() == str(REPOSITORY)
 
 
+TINY_CONFIG_VARIABLES = {
+    "JOINTRE_DATA": str(FIXTURES / "data"),
+    "JOINTRE_TRANSFORMER": str(FIXTURES / "tiny_bert"),
+    "JOINTRE_TRANSFORMER_DIM": "16",
+    "JOINTRE_SIZE": "tiny",
+}
+"""The variables under which any config trains tiny on the fixture corpora and transformer."""
+
+
 def tiny_variables() -> dict:
-    """The variables under which any config trains tiny on the fixture corpora and transformer, a process each."""
-    return {
-        "JOINTRE_DATA": str(FIXTURES / "data"),
-        "JOINTRE_TRANSFORMER": str(FIXTURES / "tiny_bert"),
-        "JOINTRE_TRANSFORMER_DIM": "16",
-        "JOINTRE_SIZE": "tiny",
-        # Each training is a process of its own; one thread each keeps them off the other tests' core.
-        "OMP_NUM_THREADS": "1",
-    }
+    """`TINY_CONFIG_VARIABLES` for trainings that run as processes of their own, on one thread each."""
+    # One thread each keeps them off the other tests' core.
+    return {**TINY_CONFIG_VARIABLES, "OMP_NUM_THREADS": "1"}
 
 
 @pytest.fixture

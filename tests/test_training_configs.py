@@ -13,7 +13,7 @@ from allennlp.data import DatasetReader
 from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
 from allennlp.training.optimizers import Optimizer
 
-from tests.conftest import FIXTURES, REPOSITORY
+from tests.conftest import FIXTURES, REPOSITORY, TINY_CONFIG_VARIABLES
 from tests.elmo_fixture import write_tiny_elmo
 
 CONFIG_DIRECTORY = REPOSITORY / "training_configs"
@@ -28,11 +28,9 @@ def config(name: str) -> dict:
 @pytest.fixture
 def tiny(monkeypatch):
     """The fixture corpora and BERT, one epoch, and JOINTRE_SIZE=tiny: the same for every config."""
-    monkeypatch.setenv("JOINTRE_DATA", str(FIXTURES / "data"))
-    monkeypatch.setenv("JOINTRE_TRANSFORMER", str(FIXTURES / "tiny_bert"))
-    monkeypatch.setenv("JOINTRE_TRANSFORMER_DIM", "16")
+    for name, value in TINY_CONFIG_VARIABLES.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("JOINTRE_EPOCHS", "1")
-    monkeypatch.setenv("JOINTRE_SIZE", "tiny")
 
 
 def model_sizes(block) -> list:

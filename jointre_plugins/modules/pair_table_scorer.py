@@ -90,5 +90,6 @@ class PairTableScorer(torch.nn.Module):
             chunks.append(self._output(torch.nn.functional.elu(self._layer_norm(pairs))))  # (chunk, num_labels)
         logits = rows.new_full((batch_size, num_tokens, num_tokens, self._output.out_features), PADDING_LOGIT)
         if chunks:
-            logits = logits.index_put((batch_index, row_index, column_index), torch.cat(chunks))
+            # In place: the padding tensor is new and needs no gradient, so nothing else reads it.
+            logits.index_put_((batch_index, row_index, column_index), torch.cat(chunks))
         return logits
