@@ -85,6 +85,9 @@ class TableFillingModel(JointExtractionModel):
         The weight of a gold relation cell's loss against an empty cell's (eq. 13 weighs both 1).
         A sentence of N words has about N^2 empty relation cells per gold one, which, in a short
         run, keeps relation probabilities low; a weight above 1 offsets that.
+    max_cells : `int`, optional (default = `4096`)
+        The most cells of a table scored at once (see `PairTableScorer`): it bounds the tables'
+        memory whatever the sentence lengths; on a GPU, larger chunks launch fewer kernels.
     initializer : `InitializerApplicator`, optional
         Initialises the parameters.
     """
@@ -106,6 +109,7 @@ class TableFillingModel(JointExtractionModel):
         cell_prior: float = 0.01,
         loss_normalization: str = "none",
         relation_positive_weight: float = 1.0,
+        max_cells: int = 4096,
         initializer: Optional[InitializerApplicator] = None,
         **kwargs,
     ) -> None:
@@ -130,10 +134,18 @@ class TableFillingModel(JointExtractionModel):
             persistent=False,
         )
         self._entity_table = PairTableScorer(
-            self.task_output_dim("entity"), table_hidden_dim, vocab.get_vocab_size(ENTITY_LABELS), cell_prior
+            self.task_output_dim("entity"),
+            table_hidden_dim,
+            vocab.get_vocab_size(ENTITY_LABELS),
+            cell_prior,
+            max_cells,
         )
         self._relation_table = PairTableScorer(
-            self.task_output_dim("relation"), table_hidden_dim, vocab.get_vocab_size(RELATION_LABELS), cell_prior
+            self.task_output_dim("relation"),
+            table_hidden_dim,
+            vocab.get_vocab_size(RELATION_LABELS),
+            cell_prior,
+            max_cells,
         )
         # sigmoid(x) >= threshold exactly when x >= logit(threshold); comparing logits avoids the sigmoid.
         self._threshold_logits = {

@@ -1,2 +1,3 @@
 from jointre_plugins.training.atomic_checkpointer import AtomicCheckpointer
+from jointre_plugins.training.fused_adam_optimizer import FusedAdamOptimizer
 from jointre_plugins.training.nadam_optimizer import NadamOptimizer

@@ -58,3 +58,10 @@ def test_gradients_reach_the_scored_cells_only():
 def test_max_cells_must_be_positive():
     with pytest.raises(ValueError, match="max_cells must be a positive number of cells, not 0"):
         PairTableScorer(5, 4, 2, max_cells=0)
+
+
+def test_a_batch_without_cells_is_all_padding():
+    scorer = PairTableScorer(input_dim=4, hidden_dim=3, num_labels=2)
+    logits = scorer(torch.randn(2, 3, 4), torch.zeros(2, 3, 3, dtype=torch.bool))
+    assert logits.shape == (2, 3, 3, 2)
+    assert torch.all(logits == PADDING_LOGIT)

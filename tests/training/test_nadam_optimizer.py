@@ -1,28 +1,9 @@
-from typing import Any, Dict
-
 import pytest
 import torch
-from allennlp.common import Params
 from allennlp.training.optimizers import Optimizer
 
 from jointre_plugins.training.nadam_optimizer import NadamOptimizer
-
-
-def tiny_model() -> torch.nn.Linear:
-    torch.manual_seed(13)
-    return torch.nn.Linear(3, 2)
-
-
-def take_one_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> None:
-    inputs = torch.tensor([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]])
-    targets = torch.tensor([[0.5, -1.0], [2.0, 0.0]])
-    optimizer.zero_grad()
-    torch.nn.functional.mse_loss(model(inputs), targets).backward()
-    optimizer.step()
-
-
-def build(model: torch.nn.Module, config: Dict[str, Any]) -> Optimizer:
-    return Optimizer.from_params(model_parameters=list(model.named_parameters()), params=Params(config))
+from tests.training.optimizer_steps import build, take_one_step, tiny_model
 
 
 def test_is_the_registered_nadam_and_torchs():

@@ -9,10 +9,16 @@ local parameter_groups(hyperparameters) =
     { parameter_groups: [[['^(?!_text_field_embedder\\.)'], { lr: hyperparameters.head_lr }]] }
   else {};
 
-// 'adamw' without weight decay unless the system names another optimizer ('adam': Cascade-SRN).
+// AdamW without weight decay unless the system names another algorithm ('adam': Cascade-SRN,
+// RIN; 'nadam': Deeper). Adam and AdamW run as torch's fused implementation ('fused_adam'), which
+// steps a transformer's parameters several times faster on a CPU than AllenNLP's 'adam'/'adamw'.
 local optimizer(hyperparameters) =
-  local type = if std.objectHas(hyperparameters, 'optimizer') then hyperparameters.optimizer else 'adamw';
-  { type: type, lr: hyperparameters.lr } + (if type == 'adamw' then { weight_decay: 0.0 } else {});
+  local algorithm = if std.objectHas(hyperparameters, 'optimizer') then hyperparameters.optimizer else 'adamw';
+  { lr: hyperparameters.lr } + {
+    adamw: { type: 'fused_adam', decoupled_weight_decay: true, weight_decay: 0.0 },
+    adam: { type: 'fused_adam' },
+    nadam: { type: 'nadam' },
+  }[algorithm];
 
 // Slanted triangular with a large ratio is linear warm-up then linear decay to ~0; unlike
 // linear_with_warmup it takes the warm-up as a fraction, so it needs no step count here. A null
