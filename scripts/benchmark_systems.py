@@ -8,23 +8,25 @@ scripts/random_transformer.py):
 - prediction: sentences/s through the predictor `allennlp predict` uses (`predict_batch_json`,
   windows of long sentences, decoding, and `dump_line`'s JSON included) against the bare
   transformer's forward (its tokenizer and model alone) on the same sentences, batches and windows;
-- training: sentences/s of forward + backward + an AdamW step against the bare transformer's
-  forward + backward on the same batches;
-- scaling: both prediction figures and the peak memory of prediction for sentences of each
-  `--lengths` words (made of the dev file's words);
+- training: sentences/s of forward + backward + a step of the config's optimizer against the bare
+  transformer's forward + backward on the same batches;
+- scaling: both prediction figures for sentences of each `--lengths` words (made of the dev file's
+  words), and the peak memory of predicting one such sentence and `--per-length` of them (in
+  batches of `--batch-size`);
 - `--end-to-end`: `allennlp predict` on a file of `--end-to-end-sentences` lines against the same
   command on one line (start-up), giving start-up and per-line time.
 
 Peak memory of a length is the peak resident set size of the process (CPU; Linux's peak is reset
 through /proc/self/clear_refs first) or the CUDA allocator's peak (GPU) while the sentences of that
 length are predicted, and its rise above the memory in use before (on CPU, memory the allocator
-kept from earlier batches counts as in use). Systems without a transformer (RIN) report
-sentences/s only.
+kept from earlier batches counts as in use, so memory is measured before anything else, shortest
+sentences first). Systems without a transformer (RIN) report sentences/s only.
 
     .venv/bin/python scripts/benchmark_systems.py --results runs/grid_conll04
     .venv/bin/python scripts/benchmark_systems.py --archives runs/mge/model.tar.gz --cuda-device 0
 """
 import argparse
+import copy
 import gc
 import glob
 import itertools
@@ -129,6 +131,7 @@ class SystemBenchmark:
             for instance in itertools.islice(self.reader.read(config["validation_data_path"]), args.sentences)
         ]
         self.train_path = config["train_data_path"]
+        self.optimizer_config = config["trainer"]["optimizer"]
 
     @classmethod
     def from_archive(cls, path: str, args: argparse.Namespace) -> "SystemBenchmark":
@@ -210,11 +213,14 @@ class SystemBenchmark:
         return tensors, [list(instance["metadata"]["tokens"]) for instance in instances]
 
     def training(self) -> Dict[str, Optional[float]]:
-        import torch
+        from allennlp.common import Params
+        from allennlp.training.optimizers import Optimizer
 
         tensors, words = self.training_batches()
-        parameters = [parameter for parameter in self.model.parameters() if parameter.requires_grad]
-        optimizer = torch.optim.AdamW(parameters, lr=1e-5)
+        parameters = [[name, parameter] for name, parameter in self.model.named_parameters() if parameter.requires_grad]
+        # A copy: `Params` consumes the dictionary it is given.
+        settings = Params(copy.deepcopy(self.optimizer_config))
+        optimizer = Optimizer.from_params(model_parameters=parameters, params=settings)
 
         def step() -> None:
             self.model.train()
@@ -250,10 +256,10 @@ class SystemBenchmark:
         bare = None if self.transformer is None else len(sentences) / self.timed(lambda: self.bare_forward(sentences))
         return {"predict": len(sentences) / seconds, "bare_predict": bare}
 
-    def peak_memory(self, length: int) -> Tuple[float, float]:
+    def peak_memory(self, sentences: List[List[str]]) -> Tuple[float, float]:
         """
-        The peak memory (MB) while `--per-length` sentences of `length` words are predicted, and how
-        far it rises above the memory in use before.
+        The peak memory (MB) while `sentences` are predicted, and how far it rises above the memory
+        in use before.
         """
         import torch
 
@@ -266,7 +272,7 @@ class SystemBenchmark:
             with open("/proc/self/clear_refs", "w") as file:
                 file.write("5")
             start = resident_kilobytes("VmRSS") * 1024
-        self.predict(self.of_length(length))
+        self.predict(sentences)
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
             peak = torch.cuda.max_memory_allocated(self.device)
@@ -330,13 +336,18 @@ def main() -> None:
         print(f"measuring {system} ({path})", flush=True)
         build = SystemBenchmark.from_config if args.configs else SystemBenchmark.from_archive
         benchmark = build(path, args)
+        lengths = {length: benchmark.of_length(length) for length in sorted(args.lengths)}
+        # Memory first, shortest first, one sentence before the batch: memory the allocator keeps from
+        # larger batches and from training would hide the rise.
+        memory = {}
+        for length, sentences in lengths.items():
+            memory[length] = (*benchmark.peak_memory(sentences[:1]), *benchmark.peak_memory(sentences))
         dev = benchmark.prediction(benchmark.dev_words)
         train = benchmark.training()
         summary.append((system, len(benchmark.dev_words), dev, train))
-        for length in sorted(args.lengths):
-            figures = benchmark.prediction(benchmark.of_length(length))
-            figures["peak_mb"], figures["growth_mb"] = benchmark.peak_memory(length)
-            scaling.append((system, length, figures))
+        for length, sentences in lengths.items():
+            figures = dict(zip(("one_peak_mb", "one_growth_mb", "peak_mb", "growth_mb"), memory[length]))
+            scaling.append((system, length, {**figures, **benchmark.prediction(sentences)}))
         if args.end_to_end and not args.configs:
             commands.append((system, end_to_end(path, benchmark.dev_words, args)))
         del benchmark
@@ -351,12 +362,13 @@ def main() -> None:
               f"{ratio(dev['predict'], dev['bare_predict'])} | {number(train['train'])} | "
               f"{number(train['bare_train'])} | {slowdown} |")
     memory = "peak RSS" if args.cuda_device < 0 else "peak CUDA memory"
-    print(f"\n| system | words | predict sent/s | bare sent/s | ratio | {memory} (MB) | its rise (MB) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(f"\n| system | words | predict sent/s | bare sent/s | ratio | {memory}, 1 sentence (MB) | its rise (MB) | "
+          f"{memory}, {args.per_length} sentences (MB) | its rise (MB) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for system, length, figures in scaling:
         print(f"| {system} | {length} | {number(figures['predict'])} | {number(figures['bare_predict'])} | "
-              f"{ratio(figures['predict'], figures['bare_predict'])} | {figures['peak_mb']:.0f} | "
-              f"{figures['growth_mb']:.0f} |")
+              f"{ratio(figures['predict'], figures['bare_predict'])} | {figures['one_peak_mb']:.0f} | "
+              f"{figures['one_growth_mb']:.0f} | {figures['peak_mb']:.0f} | {figures['growth_mb']:.0f} |")
     if commands:
         print(f"\n| system | allennlp predict, 1 line (s) | {args.end_to_end_sentences} lines (s) | per line (ms) |")
         print("| --- | --- | --- | --- |")

@@ -90,17 +90,17 @@ class PairTableScorer(torch.nn.Module):
         batch_index, row_index, column_index = cells.nonzero(as_tuple=True)  # each (num_cells,)
         row_of_cell = word_index[batch_index, row_index]
         column_of_cell = word_index[batch_index, column_index]
-        chunks = []
+        # Each chunk's logits go into a tensor made beforehand: small results kept between the large
+        # temporary pair tensors would fragment the CPU heap, which then grows by every chunk.
+        cell_logits = features.new_empty(batch_index.size(0), self._output.out_features)  # (num_cells, num_labels)
         for start in range(0, batch_index.size(0), self._max_cells):
             chunk = slice(start, start + self._max_cells)
             # In place where autograd allows: the gathered rows and the layer norm's output are new
             # tensors that no backward pass reads.
             pairs = rows.index_select(0, row_of_cell[chunk])  # (chunk, hidden_dim)
             pairs += columns.index_select(0, column_of_cell[chunk])
-            activated = torch.nn.functional.elu_(self._layer_norm(pairs))
-            chunks.append(self._output(activated))  # (chunk, num_labels)
+            cell_logits[chunk] = self._output(torch.nn.functional.elu_(self._layer_norm(pairs)))
         logits = features.new_full((batch_size, num_tokens, num_tokens, self._output.out_features), PADDING_LOGIT)
-        if chunks:
-            # In place: the padding tensor is new and needs no gradient, so nothing else reads it.
-            logits.index_put_((batch_index, row_index, column_index), torch.cat(chunks))
+        # In place: the padding tensor is new and needs no gradient, so nothing else reads it.
+        logits.index_put_((batch_index, row_index, column_index), cell_logits)
         return logits

@@ -1,6 +1,7 @@
 import pytest
 import torch
 from allennlp.common import Params
+from allennlp.common.checks import ConfigurationError
 from allennlp.common.testing import ModelTestCase
 from allennlp.data import Batch, Vocabulary
 from allennlp.models import Model
@@ -105,6 +106,30 @@ def test_the_losses_and_the_untaggable_gold(vocab):
     assert output["loss"] > 0 and output["loss"].requires_grad
     # "New" inside "New York" cannot take a tag of its own.
     assert model.get_metrics(reset=True)["entities_untaggable"] == 1.0
+
+
+def test_pair_scores_are_the_same_in_chunks_of_any_size(vocab):
+    model = build(vocab)
+    torch.manual_seed(3)
+    features = torch.randn(2, 5, 8)
+    mask = torch.tensor([[True] * 5, [True] * 3 + [False] * 2])
+    logits = model.relation_logits(features)  # (2, 5, 5, num_relation_types)
+    # m for one pair by eq. 7's concatenated form, ReLU(W_m [h_i; h_j]).
+    weight = torch.cat([model._pair_first.weight, model._pair_second.weight], dim=1)
+    hidden = torch.relu(weight @ torch.cat([features[1, 2], features[1, 0]]))
+    assert torch.allclose(logits[1, 2, 0], model._relation_classifier(hidden), atol=1e-6)
+    pooled = model.prediction_heads()["relation"](features, mask)
+    # Rows of 10 pairs each here: chunks of 1, 2, 3 and all 5 rows.
+    for max_cells in (1, 20, 30, 1000):
+        chunked = build(vocab, max_cells=max_cells)
+        chunked.load_state_dict(model.state_dict())
+        assert torch.allclose(chunked.relation_logits(features), logits, atol=1e-6)
+        assert torch.allclose(chunked.prediction_heads()["relation"](features, mask), pooled, atol=1e-6)
+
+
+def test_max_cells_must_be_positive(vocab):
+    with pytest.raises(ConfigurationError, match="max_cells must be a positive number of word pairs, not 0"):
+        build(vocab, max_cells=0)
 
 
 def test_the_relation_head_pools_over_real_words_only(vocab):
