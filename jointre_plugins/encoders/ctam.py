@@ -237,17 +237,19 @@ class CrossTaskAttention(torch.nn.Module):
         head_dim = dim // self._num_heads
         keys_and_values = torch.cat([words, agent.unsqueeze(1)], dim=1)  # (batch_size, num_tokens + 1, dim)
         attended = torch.cat([mask, mask.new_ones(batch_size, 1)], dim=1)  # (batch_size, num_tokens + 1)
-
-        def heads(tensor: torch.Tensor) -> torch.Tensor:  # (batch_size, length, dim) -> (..., heads, length, head_dim)
-            return tensor.view(batch_size, -1, self._num_heads, head_dim).transpose(1, 2)
-
-        query = heads(self._query(agent).unsqueeze(1))  # (batch_size, num_heads, 1, head_dim)
-        keys, values = heads(self._key(keys_and_values)), heads(self._value(keys_and_values))
-        scores = query.matmul(keys.transpose(2, 3)).squeeze(2) / math.sqrt(head_dim)  # (batch_size, num_heads, n + 1)
+        # With a single query, each head's keys and values need not be formed word by word:
+        # q_h . (W_k^h x) = ((W_k^h)^T q_h) . x, and sum_j a_j W_v^h x_j = W_v^h (sum_j a_j x_j). The
+        # same attention then costs num_heads x dim per word instead of dim x dim.
+        key_weight = self._key.weight.view(self._num_heads, head_dim, dim)
+        value_weight = self._value.weight.view(self._num_heads, head_dim, dim)
+        query = self._query(agent).view(batch_size, self._num_heads, head_dim)
+        query_of_words = torch.einsum("bhk,hkd->bhd", query, key_weight)  # (batch_size, num_heads, dim)
+        # (batch_size, num_heads, num_tokens + 1)
+        scores = query_of_words.matmul(keys_and_values.transpose(1, 2)) / math.sqrt(head_dim)
         scores = scores.masked_fill(~attended.unsqueeze(1), torch.finfo(scores.dtype).min)
         weights = scores.softmax(dim=-1)
-        # (batch_size, num_heads, 1, head_dim) -> (batch_size, dim)
-        context = self._dropout(weights).unsqueeze(2).matmul(values).reshape(batch_size, dim)
+        pooled = self._dropout(weights).matmul(keys_and_values)  # (batch_size, num_heads, dim)
+        context = torch.einsum("bhd,hkd->bhk", pooled, value_weight).reshape(batch_size, dim)
         updated = agent + self._output(context)
         if self._layer_norm is not None:
             updated = self._layer_norm(updated)

@@ -185,7 +185,7 @@ class SpanClassificationModel(JointExtractionModel):
         entity_words, entity_agent = split_task_agent(features["entity"], self._agent_dims["entity"])
         relation_words, relation_agent = split_task_agent(features["relation"], self._agent_dims["relation"])
         scorer = _PairScorer(
-            RangePooler(relation_words, self._span_pooling),
+            RangePooler(relation_words, self._span_pooling, self._max_span_width),
             RangePooler(batch.embedded.vectors, self._context_pooling),
             relation_agent,
             self._width_embedding,
@@ -197,15 +197,18 @@ class SpanClassificationModel(JointExtractionModel):
         widths = torch.arange(1, self._max_span_width + 1, device=device).repeat(num_tokens)
         ends = starts + widths
         span_mask = ends.unsqueeze(0) <= mask.sum(dim=1, keepdim=True)  # (batch_size, num_spans)
-        batch_indices = torch.arange(batch_size, device=device).unsqueeze(1).expand_as(span_mask)
-        pooled = RangePooler(entity_words, self._span_pooling)(
-            batch_indices, starts.expand_as(span_mask), ends.clamp(max=num_tokens).expand_as(span_mask)
-        )  # (batch_size, num_spans, dim)
-        parts = [pooled, self._width_embedding(widths - 1).expand(batch_size, -1, -1)]
+        # Only the spans inside a sentence are classified, not those over the batch's padding.
+        sentences, spans = span_mask.nonzero(as_tuple=True)  # (num_real_spans,) each
+        pooled = RangePooler(entity_words, self._span_pooling, self._max_span_width)(
+            sentences, starts[spans], ends[spans]
+        )  # (num_real_spans, dim)
+        parts = [pooled, self._width_embedding(widths[spans] - 1)]
         if entity_agent is not None:
-            parts.append(entity_agent.unsqueeze(1).expand(-1, starts.size(0), -1))
-        entity_logits = self._entity_classifier(self._classifier_dropout(torch.cat(parts, dim=-1)))
-        entity_logits = entity_logits * span_mask.unsqueeze(-1).to(entity_logits.dtype)
+            parts.append(entity_agent[sentences])
+        real_span_logits = self._entity_classifier(self._classifier_dropout(torch.cat(parts, dim=-1)))
+        entity_logits = real_span_logits.new_zeros(batch_size, starts.size(0), real_span_logits.size(-1))
+        # In place: the zeros are new and need no gradient, so nothing else reads them.
+        entity_logits.index_put_((sentences, spans), real_span_logits)
 
         losses = {}
         if batch.training and batch.golds is not None:

@@ -114,6 +114,20 @@ GOLD = Sentence(
 )
 
 
+def forced_span_logits(entity_logits: torch.Tensor, num_words: int, max_width: int):
+    """
+    A stand-in for the entity classifier's forward giving `entity_logits` `(1, num_words *
+    max_width, num_classes)`: the model classifies only the spans inside the sentence, start-major.
+    """
+    real = [
+        start * max_width + width - 1
+        for start in range(num_words)
+        for width in range(1, max_width + 1)
+        if start + width <= num_words
+    ]
+    return lambda representations: entity_logits[0, real]
+
+
 def test_hand_built_scores_decode_to_the_entities_and_triples(vocab, monkeypatch):
     model = build(vocab, pair_chunk_size=4).eval()
     peop, loc = (vocab.get_token_index(label, "entity_labels") + 1 for label in ("Peop", "Loc"))
@@ -124,7 +138,7 @@ def test_hand_built_scores_decode_to_the_entities_and_triples(vocab, monkeypatch
     for (start, end), label in (((0, 2), peop), ((3, 4), peop), ((5, 6), loc), ((4, 6), loc)):
         span = start * 4 + end - start - 1
         entity_logits[0, span, 0], entity_logits[0, span, label] = -10.0, 10.0
-    model._entity_classifier.forward = lambda representations: entity_logits
+    model._entity_classifier.forward = forced_span_logits(entity_logits, 6, 4)
     scored = []
 
     def relation_logits(self, sentences, heads, tails):
@@ -164,7 +178,7 @@ def test_chunked_pair_scoring_gives_what_one_chunk_gives(vocab, monkeypatch):
     entity_logits = torch.full((1, 6 * 4, 3), -10.0)
     entity_logits[0, ::4, 1] = 10.0
     entity_logits[0, 1::4, 0] = entity_logits[0, 2::4, 0] = entity_logits[0, 3::4, 0] = 10.0
-    model._entity_classifier.forward = lambda representations: entity_logits
+    model._entity_classifier.forward = forced_span_logits(entity_logits, 6, 4)
     recorded = []
     original = span_classification._PairScorer.__call__
 

@@ -48,3 +48,23 @@ def test_the_maximum_sends_its_gradient_to_the_word_that_holds_it():
 def test_an_unknown_mode_is_a_configuration_error():
     with pytest.raises(ConfigurationError, match="pooling must be one of"):
         RangePooler(torch.zeros(1, 2, 3), "min")
+
+
+@pytest.mark.parametrize("mode", ["max", "sum", "mean"])
+@pytest.mark.parametrize("max_range", [1, 3, 4, 8])
+def test_a_bounded_pooler_pools_ranges_up_to_its_bound_as_the_whole_one(mode, max_range):
+    torch.manual_seed(max_range)
+    features = torch.randn(2, 9, 3)
+    sentences, starts, ends = every_range(2, 9)
+    short = ends - starts <= max_range
+    bounded = RangePooler(features, mode, max_range)(sentences[short], starts[short], ends[short])
+    assert torch.equal(bounded, RangePooler(features, mode)(sentences[short], starts[short], ends[short]))
+    with pytest.raises(ValueError, match=f"a range of 9 words, above the pooler's max_range {max_range}"):
+        RangePooler(features, mode, max_range)(sentences, starts, ends)
+
+
+def test_a_bounded_max_pooler_builds_only_the_levels_its_ranges_read():
+    features = torch.randn(1, 100, 2)
+    # Levels of widths 1, 2, 4, 8 for ranges of at most 8 words; up to 64 without a bound.
+    assert RangePooler(features, "max", 8)._table.shape == (1, 4 * 100, 2)
+    assert RangePooler(features, "max")._table.shape == (1, 7 * 100, 2)
