@@ -16,8 +16,8 @@ class FusedAdamOptimizer(Optimizer, torch.optim.Adam):
     default implementation, which on a CPU loops over the parameters in Python with several
     operations each; on MiniLM's 22.7 million parameters one step took 92 ms that way against
     13 ms fused (one thread), where the transformer's forward and backward on a batch of 8
-    CoNLL04 sentences take about 400 ms (issue 13). The update is the same algorithm; only the order of floating-point
-    operations differs.
+    CoNLL04 sentences take about 400 ms (issue 13). The update is the same algorithm; only the
+    order of floating-point operations differs.
 
     Every parameter must be a floating-point tensor on a device that torch's fused Adam supports
     (the CPU and CUDA among them); AllenNLP's trainer builds the optimizer after moving the model
