@@ -17,9 +17,10 @@ def every_range(batch_size: int, num_tokens: int):
 
 @pytest.mark.parametrize("num_tokens", [1, 2, 3, 5, 8, 9, 17])
 @pytest.mark.parametrize("mode", ["max", "sum", "mean"])
-def test_every_range_pools_as_its_words_do(num_tokens, mode):
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_every_range_pools_as_its_words_do(num_tokens, mode, requires_grad):
     torch.manual_seed(num_tokens)
-    features = torch.randn(2, num_tokens, 3, dtype=torch.float64)
+    features = torch.randn(2, num_tokens, 3, dtype=torch.float64, requires_grad=requires_grad)
     sentences, starts, ends = every_range(2, num_tokens)
     pooled = RangePooler(features, mode)(sentences, starts, ends)
     assert pooled.shape == (len(starts), 3)
@@ -68,3 +69,29 @@ def test_a_bounded_max_pooler_builds_only_the_levels_its_ranges_read():
     # Levels of widths 1, 2, 4, 8 for ranges of at most 8 words; up to 64 without a bound.
     assert RangePooler(features, "max", 8)._table.shape == (1, 4 * 100, 2)
     assert RangePooler(features, "max")._table.shape == (1, 7 * 100, 2)
+
+
+@pytest.mark.parametrize("mode", ["max", "sum", "mean"])
+@pytest.mark.parametrize("max_range", [None, 4])
+def test_gradients_are_those_of_pooling_each_range_directly(mode, max_range):
+    torch.manual_seed(5)
+    features = torch.randn(2, 9, 3, dtype=torch.float64, requires_grad=True)
+    sentences, starts, ends = every_range(2, 9)
+    if max_range is not None:
+        short = ends - starts <= max_range
+        sentences, starts, ends = sentences[short], starts[short], ends[short]
+    weights = torch.randn(len(starts), 3, dtype=torch.float64)
+    (RangePooler(features, mode, max_range)(sentences, starts, ends) * weights).sum().backward()
+    pooled = RangePooler(features, mode, max_range)(sentences, starts, ends)
+    ours = features.grad.clone()
+    features.grad = None
+    direct = []
+    for sentence, start, end in zip(sentences.tolist(), starts.tolist(), ends.tolist()):
+        words = features[sentence, start:end]
+        if start == end:
+            direct.append(torch.zeros(3, dtype=torch.float64))
+        else:
+            direct.append({"max": words.max(dim=0).values, "sum": words.sum(dim=0), "mean": words.mean(dim=0)}[mode])
+    (torch.stack(direct) * weights).sum().backward()
+    assert torch.allclose(pooled, torch.stack(direct))
+    assert torch.allclose(ours, features.grad)
