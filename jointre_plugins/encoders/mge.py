@@ -1,7 +1,7 @@
 """
 The Multi-Gate Encoder of "A Multi-Gate Encoder for Joint Entity and Relation Extraction".
 """
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from allennlp.modules.seq2seq_encoders import Seq2SeqEncoder
@@ -95,8 +95,10 @@ class MultiGateEncoder(MultiTaskEncoder):
         mask: torch.BoolTensor,
         heads: Optional[Dict[str, PredictionHead]] = None,
     ) -> Dict[str, torch.Tensor]:
-        # blocks: each (batch_size, num_tokens, hidden_dim)
-        blocks = self._projection(inputs).split(self._hidden_dim, dim=-1)
+        # Only the real words are computed, not the padding of the batch's longest sentence.
+        words = inputs[mask]  # (num_words, input_dim)
+        # blocks: each (num_words, hidden_dim)
+        blocks = self._projection(words).split(self._hidden_dim, dim=-1)
         entity_candidate = torch.tanh(blocks[0])
         relation_candidate = torch.tanh(blocks[1])
         gates = {name: torch.sigmoid(block) for name, block in zip(self._gate_names, blocks[2:])}
@@ -110,10 +112,16 @@ class MultiGateEncoder(MultiTaskEncoder):
         if "entity_interaction" in gates:
             relation_features.append(entity_candidate * gates["entity_interaction"])
 
-        keep = mask.unsqueeze(-1).to(inputs.dtype)
+        def padded(features: List[torch.Tensor]) -> torch.Tensor:
+            # (num_words, dim) pieces -> (batch_size, num_tokens, their dims together), zero at padding
+            joined = torch.cat(features, dim=-1)
+            batch = joined.new_zeros(*mask.shape, joined.size(-1))
+            batch[mask] = joined
+            return batch
+
         return {
             # (batch_size, num_tokens, get_task_output_dim("entity"))
-            "entity": torch.cat(entity_features, dim=-1) * keep,
+            "entity": padded(entity_features),
             # (batch_size, num_tokens, get_task_output_dim("relation"))
-            "relation": torch.cat(relation_features, dim=-1) * keep,
+            "relation": padded(relation_features),
         }
