@@ -99,7 +99,17 @@ class PairTableScorer(torch.nn.Module):
             # tensors that no backward pass reads.
             pairs = rows.index_select(0, row_of_cell[chunk])  # (chunk, hidden_dim)
             pairs += columns.index_select(0, column_of_cell[chunk])
-            cell_logits[chunk] = self._output(torch.nn.functional.elu_(self._layer_norm(pairs)))
+            # The layer norm in its functional form: AllenNLP's NormalizationBiasVerification reads
+            # the order of module calls, and one chunk's biased output layer followed by the next
+            # chunk's layer norm module would look to it like a bias feeding a normalization.
+            normalized = torch.nn.functional.layer_norm(
+                pairs,
+                self._layer_norm.normalized_shape,
+                self._layer_norm.weight,
+                self._layer_norm.bias,
+                self._layer_norm.eps,
+            )
+            cell_logits[chunk] = self._output(torch.nn.functional.elu_(normalized))
         logits = features.new_full((batch_size, num_tokens, num_tokens, self._output.out_features), PADDING_LOGIT)
         # In place: the padding tensor is new and needs no gradient, so nothing else reads it.
         logits.index_put_((batch_index, row_index, column_index), cell_logits)

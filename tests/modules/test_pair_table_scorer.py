@@ -2,6 +2,7 @@ import math
 
 import pytest
 import torch
+from allennlp.confidence_checks.normalization_bias_verification import NormalizationBiasVerification
 
 from jointre_plugins.modules.pair_table_scorer import PADDING_LOGIT, PairTableScorer
 
@@ -65,3 +66,11 @@ def test_a_batch_without_cells_is_all_padding():
     logits = scorer(torch.randn(2, 3, 4), torch.zeros(2, 3, 3, dtype=torch.bool))
     assert logits.shape == (2, 3, 3, 2)
     assert torch.all(logits == PADDING_LOGIT)
+
+
+def test_allennlps_normalization_check_passes_with_several_chunks():
+    # The trainer runs this check on its first batch; it reads the order of module calls.
+    scorer = PairTableScorer(input_dim=4, hidden_dim=3, num_labels=2, max_cells=2).train()
+    verification = NormalizationBiasVerification(scorer)
+    assert verification.check({"features": torch.randn(1, 3, 4)})
+    assert verification.detected_pairs == []
