@@ -178,7 +178,11 @@ class _SrnDirection(torch.nn.Module):
         `torch.Tensor`
             The memories of every step, shape `(batch_size, num_tokens, num_memories, hidden_dim)`.
         """
-        projected_inputs = self._input_projection(inputs)  # (batch_size, num_tokens, num_gates * hidden_dim)
+        # The recurrence runs in the weights' precision: under mixed precision the input projection
+        # comes out in half precision, which the recurrence's matrix products with the weights
+        # cannot mix with.
+        # (batch_size, num_tokens, num_gates * hidden_dim)
+        projected_inputs = self._input_projection(inputs).to(self._hidden_projection.weight.dtype)
         memories = _SrnRecurrence.apply(
             projected_inputs,
             self._hidden_projection.weight,
