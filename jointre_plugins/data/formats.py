@@ -172,19 +172,28 @@ def parse_dygie(path: str) -> Iterator[Sentence]:
     Yields the sentences of a DyGIE JSON-lines file, converting document-level inclusive offsets
     to sentence-level exclusive ones. A relation argument must be an entity of its sentence.
     """
-    with open(path, "rb") as corpus_file:
+    for where, document in read_json_lines(path):
+        yield from _dygie_document(document, path, where)
+
+
+def read_json_lines(path: str) -> Iterator[Tuple[str, Any]]:
+    """
+    Yields each record of a JSON-lines file with where it is (`"line N"`), skipping blank lines. A
+    line that is not UTF-8 or not JSON raises `CorpusFormatError` naming the file and the line.
+    """
+    with open(path, "rb") as lines_file:
         first_byte = 0
-        for line_number, raw_line in enumerate(corpus_file, start=1):
+        for line_number, raw_line in enumerate(lines_file, start=1):
             line = _decode(raw_line, path, line_number, first_byte)
             first_byte += len(raw_line)
             if not line.strip():
                 continue
             where = f"line {line_number}"
             try:
-                document = json.loads(line)
+                record = json.loads(line)
             except json.JSONDecodeError as error:
-                raise CorpusFormatError(path, where, f"not valid JSON ({error.msg})")
-            yield from _dygie_document(document, path, where)
+                raise CorpusFormatError(path, where, f"not valid JSON ({error.msg})") from None
+            yield where, record
 
 
 def _dygie_document(document: Any, path: str, where: str) -> Iterator[Sentence]:

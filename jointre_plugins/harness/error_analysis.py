@@ -3,7 +3,6 @@ The relation errors of each system (on each corpus), counted from prediction fil
 types of the Cascade-SRN paper's appendix E, as a table, a CSV file and a plot.
 """
 import csv
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -12,7 +11,7 @@ from matplotlib.figure import Figure
 from tabulate import tabulate
 
 from jointre_plugins.analysis.relation_errors import ERROR_TYPES, relation_errors
-from jointre_plugins.data.formats import parse_spert_record
+from jointre_plugins.data.formats import parse_spert_record, read_json_lines
 from jointre_plugins.data.structures import CorpusFormatError, Sentence
 from jointre_plugins.harness.run_record import PREDICTIONS_FILE, RUNS_DIRECTORY, read_records
 
@@ -67,8 +66,8 @@ def read_prediction_pairs(path: str) -> PredictionPairs:
     writes it with the `joint_extraction` predictor; or a record per batch holding a list of each
     of those keys, as `allennlp evaluate --predictions-output-file` and the grid runner write it.
 
-    A prediction without gold, a line that is not JSON, or a record of neither form raises
-    `CorpusFormatError` naming the file and the line.
+    A prediction without gold, a line that is not UTF-8 or not JSON, or a record of neither form
+    raises `CorpusFormatError` naming the file and the line.
 
     # Parameters
 
@@ -76,21 +75,13 @@ def read_prediction_pairs(path: str) -> PredictionPairs:
         The prediction file.
     """
     predictions = PredictionPairs(path)
-    with open(path) as file:
-        for number, line in enumerate(file, start=1):
-            if not line.strip():
-                continue
-            where = f"line {number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CorpusFormatError(path, where, f"not valid JSON ({error.msg})") from None
-            if isinstance(record, dict) and set(record) == FAILED_LINE_KEYS:
-                predictions.failed_lines += 1
-            elif isinstance(record, dict) and _is_batch(record):
-                predictions.pairs.extend(_batch_pairs(record, path, where))
-            else:
-                predictions.pairs.append(_pair(record, path, where))
+    for where, record in read_json_lines(path):
+        if isinstance(record, dict) and set(record) == FAILED_LINE_KEYS:
+            predictions.failed_lines += 1
+        elif isinstance(record, dict) and _is_batch(record):
+            predictions.pairs.extend(_batch_pairs(record, path, where))
+        else:
+            predictions.pairs.append(_pair(record, path, where))
     return predictions
 
 

@@ -19,7 +19,13 @@ from allennlp.models.archival import load_archive
 from allennlp.training.util import evaluate
 
 from jointre_plugins import CONFIG_VARIABLE_DEFAULTS
-from jointre_plugins.harness.run_record import LOGS_DIRECTORY, PREDICTIONS_FILE, RUNS_DIRECTORY, RunRecord
+from jointre_plugins.harness.run_record import (
+    LOGS_DIRECTORY,
+    PREDICTIONS_FILE,
+    RUNS_DIRECTORY,
+    RunRecord,
+    epoch_metrics_files,
+)
 
 FOLD_VARIABLES = {"ade": ("JOINTRE_ADE_FOLD", tuple(range(10))), "ace04": ("JOINTRE_ACE04_FOLD", tuple(range(1, 6)))}
 """The cross-validated corpora: the variable that picks a fold, and every fold it takes."""
@@ -375,16 +381,16 @@ def _count_stopped_session(directory: str) -> None:
     file, once: AllenNLP's `training_duration` restarts with every `allennlp train -r`.
     """
     sessions = _sessions(directory)
-    epoch_files = _epoch_files(directory)
+    epoch_files = epoch_metrics_files(directory)
     if not epoch_files:
         return
-    newest = max(epoch_files, key=_epoch_number)
-    if _epoch_number(newest) <= sessions["through_epoch"]:
+    newest = max(epoch_files)
+    if newest <= sessions["through_epoch"]:
         return
-    with open(newest) as file:
+    with open(epoch_files[newest]) as file:
         duration = json.load(file)["training_duration"]
     sessions["seconds"] += _duration_seconds(duration)
-    sessions["through_epoch"] = _epoch_number(newest)
+    sessions["through_epoch"] = newest
     with open(os.path.join(directory, SESSIONS_FILE), "w") as file:
         json.dump(sessions, file)
 
@@ -399,28 +405,21 @@ def _sessions(directory: str) -> Dict[str, Any]:
 
 def _follow(process: subprocess.Popen, directory: str, prefix: str, poll_seconds: float) -> None:
     """Waits for the training, printing each epoch's metrics as AllenNLP writes them."""
-    shown = set(_epoch_files(directory))
+    shown = set(epoch_metrics_files(directory))
     while True:
         try:
             process.wait(timeout=poll_seconds)
             finished = True
         except subprocess.TimeoutExpired:
             finished = False
-        for path in sorted(set(_epoch_files(directory)) - shown, key=_epoch_number):
-            summary = _epoch_summary(path)
+        epoch_files = epoch_metrics_files(directory)
+        for epoch in sorted(set(epoch_files) - shown):
+            summary = _epoch_summary(epoch_files[epoch])
             if summary is not None:
-                shown.add(path)
+                shown.add(epoch)
                 print(f"{prefix}: {summary}", flush=True)
         if finished:
             return
-
-
-def _epoch_files(directory: str) -> List[str]:
-    return glob.glob(os.path.join(directory, "metrics_epoch_*.json"))
-
-
-def _epoch_number(path: str) -> int:
-    return int(os.path.basename(path)[len("metrics_epoch_") : -len(".json")])
 
 
 def _epoch_summary(path: str) -> Optional[str]:
@@ -459,7 +458,8 @@ def _read_training(directory: str, record: RunRecord) -> None:
     with open(os.path.join(directory, "metrics.json")) as file:
         metrics = json.load(file)
     if "epoch" not in metrics:
-        with open(max(_epoch_files(directory), key=_epoch_number)) as file:
+        epoch_files = epoch_metrics_files(directory)
+        with open(epoch_files[max(epoch_files)]) as file:
             metrics = {**json.load(file), "training_duration": "0:00:00"}
     record.epochs_trained = metrics["epoch"] + 1
     record.best_epoch = metrics.get("best_epoch")

@@ -3,11 +3,9 @@ The leaderboard of a grid's results: one row per system and corpus over its fini
 and fold), as a Markdown table of `mean ± std` in percent, a CSV of the unrounded means and standard
 deviations, and three plots (F1 bars, dev learning curves, speed against accuracy).
 """
-import glob
 import json
 import math
 import os
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
@@ -19,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 from tabulate import tabulate
 
-from jointre_plugins.harness.run_record import RUNS_DIRECTORY, RunRecord, read_records
+from jointre_plugins.harness.run_record import RUNS_DIRECTORY, RunRecord, epoch_metrics_files, read_records
 
 MARKDOWN_FILE = "leaderboard.md"
 CSV_FILE = "leaderboard.csv"
@@ -78,8 +76,6 @@ COSTS = {
     "sentences_per_second": "Sentences/s",
 }
 """What a run cost, reported as a mean only in the Markdown (with its std in the CSV), by column and header."""
-
-EPOCH_FILE_PATTERN = re.compile(r"metrics_epoch_(\d+)\.json$")
 
 
 def run_frame(records: Sequence[RunRecord]) -> pandas.DataFrame:
@@ -286,10 +282,7 @@ def read_learning_curve(run_directory: str) -> pandas.DataFrame:
     without either validation metric are left out, so a run trained without a dev file gives no row.
     """
     rows = []
-    for path in glob.glob(os.path.join(run_directory, "metrics_epoch_*.json")):
-        match = EPOCH_FILE_PATTERN.search(os.path.basename(path))
-        if match is None:
-            continue
+    for epoch, path in epoch_metrics_files(run_directory).items():
         with open(path) as file:
             metrics = json.load(file)
         rel_strict_f1 = metrics.get("validation_rel_strict_f1")
@@ -298,7 +291,7 @@ def read_learning_curve(run_directory: str) -> pandas.DataFrame:
             continue
         rows.append(
             {
-                "epoch": int(match.group(1)) + 1,
+                "epoch": epoch + 1,
                 "rel_strict_f1": 100 * _number(rel_strict_f1),
                 "ner_f1": 100 * _number(ner_f1),
             }

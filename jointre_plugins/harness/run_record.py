@@ -2,8 +2,10 @@
 The record the grid runner writes for each run (`run.json` in the run's directory), which the
 leaderboard and the error analysis read.
 """
+import glob
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -11,6 +13,8 @@ RECORD_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.jsonl"
 RUNS_DIRECTORY = "runs"
 LOGS_DIRECTORY = "logs"
+EPOCH_METRICS_FILE = re.compile(r"metrics_epoch_(\d+)\.json")
+"""The name of the metrics AllenNLP's trainer writes after epoch K (counted from 0)."""
 
 
 @dataclass
@@ -126,3 +130,13 @@ def read_records(results: str) -> List[RunRecord]:
         if record is not None:
             records.append(record)
     return records
+
+
+def epoch_metrics_files(directory: str) -> Dict[int, str]:
+    """The trainer's `metrics_epoch_<K>.json` files in a run's directory, by epoch K."""
+    files = {}
+    for path in glob.glob(os.path.join(directory, "metrics_epoch_*.json")):
+        match = EPOCH_METRICS_FILE.fullmatch(os.path.basename(path))
+        if match is not None:
+            files[int(match.group(1))] = path
+    return files
